@@ -1,0 +1,36 @@
+using TorchSharp;
+
+namespace Diffusion.Contracts;
+
+/// <summary>
+/// Classifier-free guidance (Ho &amp; Salimans 2022, Eq. 6): ε̃ = ε(x, ∅) + w (ε(x, c) − ε(x, ∅)), evaluated as one
+/// batched call, as diffusers pipelines do. Samplers call <see cref="Predict"/> instead of the denoiser directly.
+/// </summary>
+public static class ClassifierFreeGuidance
+{
+    /// <summary>The (guided) prediction for <paramref name="sample"/> at <paramref name="time"/>.</summary>
+    public static torch.Tensor Predict(
+        IDenoiser denoiser,
+        torch.Tensor sample,
+        torch.Tensor time,
+        Conditioning? conditioning,
+        Conditioning? unconditional,
+        double guidanceScale)
+    {
+        ArgumentNullException.ThrowIfNull(denoiser);
+        ArgumentNullException.ThrowIfNull(sample);
+        ArgumentNullException.ThrowIfNull(time);
+        if (conditioning is null || unconditional is null || guidanceScale == 1.0)
+        {
+            return denoiser.Forward(sample, time, conditioning);
+        }
+
+        using var scope = torch.NewDisposeScope();
+        var both = Conditioning.Concat(unconditional, conditioning);
+        var batchTime = time.dim() == 0 ? time.expand(sample.shape[0]) : time;
+        var output = denoiser.Forward(torch.cat([sample, sample], 0), torch.cat([batchTime, batchTime], 0), both);
+        var halves = output.chunk(2, 0);
+        var guided = halves[0] + guidanceScale * (halves[1] - halves[0]);
+        return guided.MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Logging;
+
+namespace Diffusion.Contracts;
+
+/// <summary>What a node sees while it executes.</summary>
+public interface INodeExecutionContext
+{
+    /// <summary>The node's id in the pipeline.</summary>
+    string NodeId { get; }
+
+    /// <summary>The run this node belongs to (seed, device, dtype, output folder).</summary>
+    RunContext Run { get; }
+
+    /// <summary>The params bound to the node type's options record (defaults filled in, already validated).</summary>
+    TOptions GetParams<TOptions>() where TOptions : class;
+
+    /// <summary>The value linked to an input; throws when a required input is absent.</summary>
+    T GetInput<T>(string name) where T : class;
+
+    /// <summary>The value linked to an optional input, or null.</summary>
+    T? GetOptionalInput<T>(string name) where T : class;
+
+    /// <summary>Reports step progress of this node (step i of n, plus named values such as loss).</summary>
+    IProgress<NodeProgress> Progress { get; }
+
+    /// <summary>Signalled when the run is cancelled; long loops check it every step.</summary>
+    CancellationToken CancellationToken { get; }
+
+    /// <summary>A logger named after the node type.</summary>
+    ILogger Logger { get; }
+
+    /// <summary>The host's services.</summary>
+    IServiceProvider Services { get; }
+
+    /// <summary>Resolves a path from params against the pipeline's folder (absolute paths are kept).</summary>
+    string ResolveInputPath(string path);
+
+    /// <summary>Resolves an output path against the run's output folder and creates its directory.</summary>
+    string ResolveOutputPath(string path);
+}

@@ -1,0 +1,27 @@
+namespace Diffusion.Contracts;
+
+/// <summary>
+/// A node type: a declarative <see cref="Descriptor"/> plus a thin <see cref="ExecuteAsync"/> over library code.
+/// Instances are shared by every run in a host and must be stateless or thread-safe.
+/// </summary>
+public interface INodeType
+{
+    /// <summary>Name, ports and params schema.</summary>
+    NodeTypeDescriptor Descriptor { get; }
+
+    /// <summary>
+    /// Checks a node's params beyond what the schema can say (cross-field rules). Called before anything runs;
+    /// params are already known to match the schema. Return every problem, with pointers from
+    /// <see cref="NodeValidationContext.ParamPointer"/>.
+    /// </summary>
+    IEnumerable<ValidationIssue> Validate(NodeValidationContext context) => [];
+
+    /// <summary>
+    /// Extra material for the node's cache key besides (type, params, input hashes), e.g. the modification time of a
+    /// file the node reads. Null when params and inputs say everything.
+    /// </summary>
+    string? Fingerprint(NodeValidationContext context) => null;
+
+    /// <summary>Runs the node. Exceptions are reported as a failure of this node; outputs of other nodes are kept.</summary>
+    Task<NodeOutputs> ExecuteAsync(INodeExecutionContext context);
+}

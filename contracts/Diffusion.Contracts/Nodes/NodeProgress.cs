@@ -1,0 +1,8 @@
+namespace Diffusion.Contracts;
+
+/// <summary>Progress of one node: step <see cref="Step"/> of <see cref="Total"/>, with optional named values.</summary>
+/// <param name="Step">Steps completed (1-based after the first step).</param>
+/// <param name="Total">Total steps, or 0 when unknown.</param>
+/// <param name="Message">A short status such as <c>ddim-50</c>.</param>
+/// <param name="Values">Numbers to show, e.g. loss and it/s.</param>
+public readonly record struct NodeProgress(int Step, int Total, string? Message = null, IReadOnlyDictionary<string, double>? Values = null);
