@@ -101,7 +101,7 @@ public sealed class SafeTensorsTests : IDisposable
             var actual = output[name];
             actual.dtype.Should().Be(expected.dtype, name);
             actual.shape.Should().Equal(expected.shape, name);
-            actual.equal(expected).item<bool>().Should().BeTrue(name);
+            actual.eq(expected).all().item<bool>().Should().BeTrue(name);
         }
         foreach (var t in output.Values)
             t.Dispose();

@@ -20,6 +20,9 @@ public interface INodeExecutionContext
     /// <summary>The value linked to an optional input, or null.</summary>
     T? GetOptionalInput<T>(string name) where T : class;
 
+    /// <summary>The values linked to a variadic input, in the order written (empty when none).</summary>
+    IReadOnlyList<T> GetInputs<T>(string name) where T : class;
+
     /// <summary>Reports step progress of this node (step i of n, plus named values such as loss).</summary>
     IProgress<NodeProgress> Progress { get; }
 

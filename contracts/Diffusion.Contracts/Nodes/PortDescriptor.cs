@@ -5,4 +5,8 @@ namespace Diffusion.Contracts;
 /// <param name="Type">What flows through it.</param>
 /// <param name="Description">One line for <c>diffuse nodes</c> and the JSON schema.</param>
 /// <param name="Optional">Whether an input may be left unlinked.</param>
-public sealed record PortDescriptor(string Name, PortType Type, string Description = "", bool Optional = false);
+/// <param name="Variadic">
+/// Whether an input takes a list of links (<c>"inputs": { "metrics": ["a", "b.metrics"] }</c>); the node reads them
+/// with <see cref="INodeExecutionContext.GetInputs{T}"/>.
+/// </param>
+public sealed record PortDescriptor(string Name, PortType Type, string Description = "", bool Optional = false, bool Variadic = false);
