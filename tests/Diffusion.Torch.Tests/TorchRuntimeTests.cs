@@ -5,7 +5,7 @@ namespace Diffusion.Torch.Tests;
 
 public class TorchRuntimeTests
 {
-    private static readonly TorchRuntimeInfo RuntimeInfo = TorchRuntime.EnsureInitialized();
+    public TorchRuntimeTests() => TorchRuntime.EnsureInitialized();
 
     [Fact]
     public void Randn_with_seed_0_matches_pytorch()
@@ -22,7 +22,6 @@ public class TorchRuntimeTests
     public void Info_reports_what_was_loaded()
     {
         var info = TorchRuntime.Info;
-        info.Should().BeSameAs(RuntimeInfo);
         info.TorchSharpVersion.Should().StartWith("0.107");
         info.LibTorchSharpPath.Should().EndWith("libLibTorchSharp.so");
         File.Exists(info.LibTorchSharpPath).Should().BeTrue();

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Loader;
 
 namespace Diffusion.Torch.Native;
 
@@ -15,8 +16,9 @@ internal sealed record NativeLoadResult(
 
 /// <summary>
 /// Loads libtorch and LibTorchSharp by absolute path and answers TorchSharp's by-name lookups
-/// ("LibTorchSharp", "torch_cpu", "torch_cuda") with those handles through a DllImportResolver on
-/// the TorchSharp assembly. Name-based probing would otherwise hit the bin folder's original
+/// ("LibTorchSharp", "torch_cpu", "torch_cuda") with those handles: a DllImportResolver on the
+/// TorchSharp assembly serves its P/Invokes, and a ResolvingUnmanagedDll handler serves the
+/// NativeLibrary.TryLoad probes of its LoadNativeBackend. Name-based probing would otherwise hit the bin folder's original
 /// LibTorchSharp (which fails on old libstdc++, or cannot find libtorch that is not copied there)
 /// and then TorchSharp's fallback that copies all of libtorch next to the app.
 /// </summary>
@@ -47,9 +49,14 @@ internal static class NativeLoader
     {
         if (!IsSupportedPlatform)
             return;
+        var torchAssembly = typeof(TorchSharp.torch).Assembly;
+        // TorchSharp's LoadNativeBackend probes with NativeLibrary.TryLoad(name, assembly), which skips
+        // DllImportResolvers; the load context's fallback event is what answers it. P/Invokes use the resolver.
+        (AssemblyLoadContext.GetLoadContext(torchAssembly) ?? AssemblyLoadContext.Default).ResolvingUnmanagedDll +=
+            (assembly, name) => assembly == torchAssembly ? Resolve(name, assembly, null) : IntPtr.Zero;
         try
         {
-            NativeLibrary.SetDllImportResolver(typeof(TorchSharp.torch).Assembly, Resolve);
+            NativeLibrary.SetDllImportResolver(torchAssembly, Resolve);
         }
         catch (InvalidOperationException e)
         {
