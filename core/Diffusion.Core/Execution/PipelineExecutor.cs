@@ -1,0 +1,235 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Diffusion.Contracts;
+using Diffusion.Torch;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Diffusion.Core;
+
+/// <summary>
+/// Runs a validated pipeline: nodes in dependency order, independent branches concurrently (up to
+/// <see cref="RunOptions.MaxParallelism"/>), outputs cached by content hash, progress streamed as
+/// <see cref="PipelineEvent"/>s. A failing node fails only what depends on it; cancellation stops launching nodes,
+/// lets running ones observe the token, and keeps every output already produced.
+/// </summary>
+public sealed class PipelineExecutor(IServiceProvider services, NodeOutputCache cache, ILoggerFactory? loggerFactory = null, string defaultDevice = "auto")
+{
+    private readonly ILoggerFactory loggers = loggerFactory ?? NullLoggerFactory.Instance;
+
+    /// <summary>Runs <paramref name="pipeline"/>; never throws for node failures (see the result), only for cancellation of setup.</summary>
+    public async Task<PipelineRunResult> RunAsync(
+        ValidatedPipeline pipeline,
+        RunOptions? options = null,
+        Action<PipelineEvent>? onEvent = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        options ??= new RunOptions();
+        var runId = options.RunId ?? Guid.NewGuid().ToString("n")[..12];
+        var clock = Stopwatch.StartNew();
+        var emit = onEvent ?? (_ => { });
+        var events = new EventFactory(runId, emit);
+        events.Run(PipelineEventKind.RunStarted);
+
+        var run = new RunContext
+        {
+            RunId = runId,
+            Seed = options.Seed,
+            Device = TorchRuntime.ResolveDevice(options.Device ?? defaultDevice),
+            OutputDirectory = Path.GetFullPath(options.OutputDirectory ?? Directory.GetCurrentDirectory()),
+            BaseDirectory = pipeline.Definition.BaseDirectory,
+            Logger = loggers.CreateLogger("Diffusion.Run"),
+        };
+
+        var byId = pipeline.Nodes.ToDictionary(n => n.Id, StringComparer.Ordinal);
+        var keys = ComputeKeys(pipeline);
+        var dependents = pipeline.Nodes.ToDictionary(n => n.Id, _ => new List<string>(), StringComparer.Ordinal);
+        var remaining = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var node in pipeline.Nodes)
+        {
+            var deps = node.Dependencies.ToList();
+            remaining[node.Id] = deps.Count;
+            foreach (var dep in deps)
+            {
+                dependents[dep].Add(node.Id);
+            }
+        }
+
+        var outputs = new ConcurrentDictionary<string, NodeOutputs>(StringComparer.Ordinal);
+        var failures = new List<NodeFailure>();
+        var blocked = new HashSet<string>(StringComparer.Ordinal);
+        var ready = new Queue<string>(pipeline.Nodes.Where(n => remaining[n.Id] == 0).Select(n => n.Id));
+        var running = new Dictionary<Task<NodeOutputs>, string>();
+        var cancelled = false;
+        var parallelism = Math.Max(1, options.MaxParallelism);
+
+        while (true)
+        {
+            while (ready.Count > 0 && running.Count < parallelism && !cancellationToken.IsCancellationRequested)
+            {
+                var id = ready.Dequeue();
+                var node = byId[id];
+                running[Task.Run(() => ExecuteNodeAsync(node, keys[id], run, outputs, options.UseCache, events, cancellationToken), CancellationToken.None)] = id;
+            }
+
+            if (running.Count == 0)
+            {
+                break;
+            }
+
+            var done = await Task.WhenAny(running.Keys).ConfigureAwait(false);
+            var doneId = running[done];
+            running.Remove(done);
+            if (done.IsCompletedSuccessfully)
+            {
+                outputs[doneId] = done.Result;
+                foreach (var next in dependents[doneId])
+                {
+                    if (--remaining[next] == 0 && !blocked.Contains(next))
+                    {
+                        ready.Enqueue(next);
+                    }
+                }
+
+                continue;
+            }
+
+            var error = done.Exception?.GetBaseException();
+            if (error is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            {
+                cancelled = true;
+                continue;
+            }
+
+            var node2 = byId[doneId];
+            var message = error is PipelineExecutionException pe ? pe.Message : $"Node \"{doneId}\" ({node2.Definition.Type}) failed: {error?.Message}";
+            failures.Add(new NodeFailure(doneId, node2.Definition.Type, message, error));
+            events.Emit(events.ForNode(PipelineEventKind.NodeFailed, node2) with { Message = message });
+            Block(doneId, dependents, blocked);
+        }
+
+        cancelled |= cancellationToken.IsCancellationRequested;
+        var skipped = pipeline.Nodes.Select(n => n.Id).Where(id => !outputs.ContainsKey(id) && failures.All(f => f.NodeId != id)).ToList();
+        foreach (var id in skipped)
+        {
+            events.Emit(new PipelineEvent(PipelineEventKind.NodeSkipped, runId, DateTimeOffset.UtcNow)
+            {
+                NodeId = id,
+                NodeType = byId[id].Definition.Type,
+                Message = cancelled ? "cancelled" : "a node it depends on failed",
+            });
+        }
+
+        var status = cancelled ? RunStatus.Cancelled : failures.Count > 0 ? RunStatus.Failed : RunStatus.Succeeded;
+        events.Emit(new PipelineEvent(
+            status switch { RunStatus.Succeeded => PipelineEventKind.RunFinished, RunStatus.Cancelled => PipelineEventKind.RunCancelled, _ => PipelineEventKind.RunFailed },
+            runId,
+            DateTimeOffset.UtcNow)
+        {
+            Elapsed = clock.Elapsed,
+            Message = failures.Count > 0 ? string.Join(Environment.NewLine, failures.Select(f => f.Message)) : null,
+        });
+        return new PipelineRunResult(runId, status, new Dictionary<string, NodeOutputs>(outputs, StringComparer.Ordinal), failures, skipped, clock.Elapsed);
+    }
+
+    private async Task<NodeOutputs> ExecuteNodeAsync(
+        ValidatedNode node,
+        string key,
+        RunContext run,
+        ConcurrentDictionary<string, NodeOutputs> outputs,
+        bool useCache,
+        EventFactory events,
+        CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var descriptor = node.Type.Descriptor;
+        var cacheable = useCache && !descriptor.HasSideEffects && cache.BudgetBytes > 0;
+        if (cacheable && cache.TryGet(key, out var cached))
+        {
+            events.Emit(events.ForNode(PipelineEventKind.NodeCached, node));
+            return cached;
+        }
+
+        events.Emit(events.ForNode(PipelineEventKind.NodeStarted, node));
+        var clock = Stopwatch.StartNew();
+        var inputs = node.Inputs.ToDictionary(
+            i => i.Key,
+            i => (IReadOnlyList<object>)[.. i.Value.Select(link => outputs[link.Node].Values[link.Output])],
+            StringComparer.Ordinal);
+        var progress = new CallbackProgress<NodeProgress>(p => events.Emit(events.ForNode(PipelineEventKind.NodeProgress, node) with
+        {
+            Step = p.Step,
+            Total = p.Total,
+            Message = p.Message,
+            Values = p.Values,
+        }));
+        var context = new NodeExecutionContext(node, run, inputs, progress, services, loggers.CreateLogger(descriptor.Name), cancellationToken);
+        var result = await node.Type.NodeType.ExecuteAsync(context).ConfigureAwait(false);
+        foreach (var port in descriptor.Outputs.Where(p => !result.Values.ContainsKey(p.Name)))
+        {
+            throw new PipelineExecutionException(node.Id, descriptor.Name, $"the node type declared output \"{port.Name}\" but did not produce it. Report this to the plugin's author.");
+        }
+
+        if (cacheable)
+        {
+            cache.Put(key, result);
+        }
+
+        events.Emit(events.ForNode(PipelineEventKind.NodeFinished, node) with { Elapsed = clock.Elapsed });
+        return result;
+    }
+
+    private static Dictionary<string, string> ComputeKeys(ValidatedPipeline pipeline)
+    {
+        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var node in pipeline.Nodes)
+        {
+            var fingerprint = node.Type.NodeType.Fingerprint(new NodeValidationContext(node.Id, node.Params, pipeline.Definition.BaseDirectory));
+            keys[node.Id] = CacheKeys.Compute(node, keys, fingerprint);
+        }
+
+        return keys;
+    }
+
+    private static void Block(string failed, Dictionary<string, List<string>> dependents, HashSet<string> blocked)
+    {
+        var stack = new Stack<string>(dependents[failed]);
+        while (stack.TryPop(out var id))
+        {
+            if (blocked.Add(id))
+            {
+                foreach (var next in dependents[id])
+                {
+                    stack.Push(next);
+                }
+            }
+        }
+    }
+
+    /// <summary>Stamps events with the run id and time, and delivers them without letting a faulty listener break the run.</summary>
+    private sealed class EventFactory(string runId, Action<PipelineEvent> sink)
+    {
+        private readonly Lock gate = new();
+
+        public void Run(PipelineEventKind kind) => Emit(new PipelineEvent(kind, runId, DateTimeOffset.UtcNow));
+
+        public PipelineEvent ForNode(PipelineEventKind kind, ValidatedNode node) =>
+            new(kind, runId, DateTimeOffset.UtcNow) { NodeId = node.Id, NodeType = node.Definition.Type };
+
+        public void Emit(PipelineEvent e)
+        {
+            lock (gate)
+            {
+                try
+                {
+                    sink(e);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    Trace.TraceWarning($"A pipeline event listener threw: {ex.Message}");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,23 @@
+namespace Diffusion.Core;
+
+/// <summary>Settings of one run.</summary>
+public sealed record RunOptions
+{
+    /// <summary>The run id; a new one is made when null.</summary>
+    public string? RunId { get; init; }
+
+    /// <summary>The run's default seed (nodes with their own <c>seed</c> param use that).</summary>
+    public long Seed { get; init; }
+
+    /// <summary>Device spec <c>auto | cpu | cuda[:n]</c>; null takes the host's default.</summary>
+    public string? Device { get; init; }
+
+    /// <summary>Folder for outputs with relative paths; null takes the host's default (current folder).</summary>
+    public string? OutputDirectory { get; init; }
+
+    /// <summary>How many independent nodes may run at once (1: strictly sequential).</summary>
+    public int MaxParallelism { get; init; } = 2;
+
+    /// <summary>Whether node outputs may come from (and go to) the host's cache.</summary>
+    public bool UseCache { get; init; } = true;
+}

@@ -1,0 +1,271 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Diffusion.Contracts;
+
+namespace Diffusion.Core;
+
+/// <summary>
+/// Reads pipeline JSON into a <see cref="PipelineDefinition"/>, collecting every shape problem (syntax with line and
+/// column, duplicate keys, wrong field kinds) instead of stopping at the first. Comments and trailing commas are
+/// accepted because people edit these files by hand.
+/// </summary>
+public static class PipelineReader
+{
+    private static readonly JsonDocumentOptions DocumentOptions = new()
+    {
+        AllowTrailingCommas = true,
+        CommentHandling = JsonCommentHandling.Skip,
+    };
+
+    /// <summary>Reads a pipeline file.</summary>
+    public static PipelineReadResult ReadFile(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path))
+        {
+            var issue = new ValidationIssue(ValidationCodes.InvalidDocument, $"Pipeline file '{path}' does not exist. Check the path (relative paths start from {Directory.GetCurrentDirectory()}).", "");
+            return new PipelineReadResult(null, [issue], JsonPositionIndex.Build(""));
+        }
+
+        return Read(File.ReadAllText(path), Path.GetFullPath(path));
+    }
+
+    /// <summary>Reads pipeline JSON text.</summary>
+    /// <param name="json">The text.</param>
+    /// <param name="sourcePath">The file it came from, for relative paths; null for in-memory text.</param>
+    public static PipelineReadResult Read(string json, string? sourcePath = null)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        var utf8 = Encoding.UTF8.GetBytes(json);
+        var positions = JsonPositionIndex.Build(utf8);
+        var issues = new List<ValidationIssue>();
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(utf8, DocumentOptions);
+        }
+        catch (JsonException ex)
+        {
+            var line = (ex.LineNumber ?? 0) + 1;
+            var column = (ex.BytePositionInLine ?? 0) + 1;
+            issues.Add(new ValidationIssue(ValidationCodes.JsonSyntax, $"Invalid JSON at line {line}, column {column}: {FirstSentence(ex.Message)}", "") { Line = line, Column = column });
+            return new PipelineReadResult(null, issues, positions);
+        }
+
+        using (document)
+        {
+            var pipeline = ReadRoot(document.RootElement, sourcePath, issues);
+            var located = issues.Select(i => Locate(i, positions)).ToList();
+            return new PipelineReadResult(pipeline, located, positions);
+        }
+    }
+
+    /// <summary>Adds line and column from <paramref name="positions"/> to an issue that has none.</summary>
+    public static ValidationIssue Locate(ValidationIssue issue, JsonPositionIndex positions)
+    {
+        ArgumentNullException.ThrowIfNull(issue);
+        ArgumentNullException.ThrowIfNull(positions);
+        if (issue.Line is not null || positions.Find(issue.Pointer) is not { } position)
+        {
+            return issue;
+        }
+
+        return issue with { Line = position.Line, Column = position.Column };
+    }
+
+    private static PipelineDefinition? ReadRoot(JsonElement root, string? sourcePath, List<ValidationIssue> issues)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            issues.Add(new ValidationIssue(ValidationCodes.InvalidDocument, $"A pipeline is a JSON object with \"version\": 1 and \"nodes\"; found a {Describe(root.ValueKind)}.", ""));
+            return null;
+        }
+
+        ReportDuplicates(root, "", issues);
+        var version = 1;
+        if (root.TryGetProperty("version", out var versionElement))
+        {
+            if (versionElement.ValueKind != JsonValueKind.Number || !versionElement.TryGetInt32(out version) || version != 1)
+            {
+                issues.Add(new ValidationIssue(ValidationCodes.InvalidDocument, $"\"version\" must be 1 (the only pipeline format version); found {versionElement.GetRawText()}.", "/version", Received: versionElement.GetRawText()));
+                version = 1;
+            }
+        }
+
+        foreach (var property in root.EnumerateObject())
+        {
+            if (property.Name is not ("version" or "nodes" or "$schema" or "description"))
+            {
+                issues.Add(new ValidationIssue(ValidationCodes.InvalidDocument, $"Unknown top-level field \"{property.Name}\"; a pipeline has \"version\", \"nodes\", and optionally \"$schema\" and \"description\".", JsonPointer.Of(property.Name)));
+            }
+        }
+
+        if (!root.TryGetProperty("nodes", out var nodesElement) || nodesElement.ValueKind != JsonValueKind.Object)
+        {
+            issues.Add(new ValidationIssue(ValidationCodes.InvalidDocument, "\"nodes\" must be an object mapping node ids to { \"type\", \"inputs\", \"params\" }.", "/nodes"));
+            return null;
+        }
+
+        ReportDuplicates(nodesElement, "/nodes", issues);
+        var nodes = new List<NodeDefinition>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var property in nodesElement.EnumerateObject())
+        {
+            if (!seen.Add(property.Name))
+            {
+                continue;
+            }
+
+            if (property.Name.Length == 0 || property.Name.Contains('.', StringComparison.Ordinal))
+            {
+                issues.Add(new ValidationIssue(ValidationCodes.InvalidDocument, $"Node id \"{property.Name}\" is not allowed: ids are non-empty and contain no '.', which separates node and output in links.", JsonPointer.Node(property.Name), property.Name));
+                continue;
+            }
+
+            if (ReadNode(property.Name, property.Value, issues) is { } node)
+            {
+                nodes.Add(node);
+            }
+        }
+
+        return new PipelineDefinition(version, nodes, sourcePath);
+    }
+
+    private static NodeDefinition? ReadNode(string id, JsonElement element, List<ValidationIssue> issues)
+    {
+        var pointer = JsonPointer.Node(id);
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            issues.Add(new ValidationIssue(ValidationCodes.InvalidDocument, $"Node \"{id}\" must be an object with \"type\", \"inputs\" and \"params\"; found a {Describe(element.ValueKind)}.", pointer, id));
+            return null;
+        }
+
+        foreach (var property in element.EnumerateObject())
+        {
+            if (property.Name is not ("type" or "inputs" or "params" or "description"))
+            {
+                issues.Add(new ValidationIssue(ValidationCodes.InvalidDocument, $"Unknown field \"{property.Name}\" in node \"{id}\"; a node has \"type\", \"inputs\", \"params\" and optionally \"description\".", JsonPointer.NodeField(id, property.Name), id));
+            }
+        }
+
+        string type = "";
+        if (!element.TryGetProperty("type", out var typeElement) || typeElement.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(typeElement.GetString()))
+        {
+            issues.Add(new ValidationIssue(ValidationCodes.InvalidDocument, $"Node \"{id}\" needs \"type\": the name of a node type (see `diffuse nodes`).", JsonPointer.NodeField(id, "type"), id));
+        }
+        else
+        {
+            type = typeElement.GetString()!;
+        }
+
+        var inputs = new Dictionary<string, NodeInput>(StringComparer.Ordinal);
+        if (element.TryGetProperty("inputs", out var inputsElement))
+        {
+            ReadInputs(id, inputsElement, inputs, issues);
+        }
+
+        var parameters = new JsonObject();
+        if (element.TryGetProperty("params", out var paramsElement))
+        {
+            if (paramsElement.ValueKind != JsonValueKind.Object)
+            {
+                issues.Add(new ValidationIssue(ValidationCodes.InvalidDocument, $"\"params\" of node \"{id}\" must be an object.", JsonPointer.NodeField(id, "params"), id));
+            }
+            else
+            {
+                ReportDuplicates(paramsElement, JsonPointer.NodeField(id, "params"), issues, id);
+                foreach (var param in paramsElement.EnumerateObject())
+                {
+                    try
+                    {
+                        parameters[param.Name] = JsonNode.Parse(param.Value.GetRawText(), documentOptions: DocumentOptions);
+                    }
+                    catch (Exception ex) when (ex is ArgumentException or JsonException)
+                    {
+                        // Nested duplicate keys make JsonObject refuse the value.
+                        issues.Add(new ValidationIssue(ValidationCodes.DuplicateKey, $"Param \"{param.Name}\" of node \"{id}\" cannot be read: {ex.Message} Make its keys unique.", JsonPointer.Param(id, param.Name), id, param.Name));
+                    }
+                }
+            }
+        }
+
+        return new NodeDefinition(id, type, inputs, parameters);
+    }
+
+    private static void ReadInputs(string id, JsonElement element, Dictionary<string, NodeInput> inputs, List<ValidationIssue> issues)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            issues.Add(new ValidationIssue(ValidationCodes.InvalidDocument, $"\"inputs\" of node \"{id}\" must be an object mapping input names to links (\"node\" or \"node.output\").", JsonPointer.NodeField(id, "inputs"), id));
+            return;
+        }
+
+        foreach (var input in element.EnumerateObject())
+        {
+            var pointer = JsonPointer.Input(id, input.Name);
+            if (inputs.ContainsKey(input.Name))
+            {
+                issues.Add(new ValidationIssue(ValidationCodes.DuplicateInput, $"Input \"{input.Name}\" of node \"{id}\" is given more than once; keep one (use a list for an input that takes several links).", pointer, id, input.Name));
+                continue;
+            }
+
+            switch (input.Value.ValueKind)
+            {
+                case JsonValueKind.String:
+                    inputs[input.Name] = new NodeInput([LinkReference.Parse(input.Value.GetString()!)], IsList: false);
+                    break;
+                case JsonValueKind.Array:
+                    var links = new List<LinkReference>();
+                    var index = 0;
+                    foreach (var item in input.Value.EnumerateArray())
+                    {
+                        if (item.ValueKind == JsonValueKind.String)
+                        {
+                            links.Add(LinkReference.Parse(item.GetString()!));
+                        }
+                        else
+                        {
+                            issues.Add(new ValidationIssue(ValidationCodes.InvalidDocument, $"Links are strings \"node\" or \"node.output\"; found {item.GetRawText()}.", $"{pointer}/{index}", id, input.Name, item.GetRawText()));
+                        }
+
+                        index++;
+                    }
+
+                    inputs[input.Name] = new NodeInput(links, IsList: true);
+                    break;
+                default:
+                    issues.Add(new ValidationIssue(ValidationCodes.InvalidDocument, $"Input \"{input.Name}\" of node \"{id}\" must be a link string \"node\" or \"node.output\" (or a list of them); found {input.Value.GetRawText()}.", pointer, id, input.Name, input.Value.GetRawText()));
+                    break;
+            }
+        }
+    }
+
+    private static void ReportDuplicates(JsonElement element, string pointer, List<ValidationIssue> issues, string? node = null)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var property in element.EnumerateObject())
+        {
+            if (!seen.Add(property.Name))
+            {
+                issues.Add(new ValidationIssue(ValidationCodes.DuplicateKey, $"Key \"{property.Name}\" appears more than once in {(pointer.Length == 0 ? "the document" : pointer)}; JSON keys must be unique, keep one.", $"{pointer}/{JsonPointer.Escape(property.Name)}", node, property.Name));
+            }
+        }
+    }
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Array => "list",
+        JsonValueKind.String => "string",
+        JsonValueKind.Number => "number",
+        JsonValueKind.True or JsonValueKind.False => "boolean",
+        JsonValueKind.Null => "null",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
+
+    private static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
+    }
+}

@@ -1,0 +1,26 @@
+namespace Diffusion.Core;
+
+/// <summary>Host settings for <c>services.AddDiffusion(o => ...)</c>.</summary>
+public sealed class DiffusionOptions
+{
+    /// <summary>Plugin folders: a folder of plugin folders (e.g. the CLI's <c>plugins/</c>) or one plugin folder (has plugin.json).</summary>
+    public IList<string> PluginPaths { get; } = [];
+
+    /// <summary>Default device for runs: <c>auto | cpu | cuda[:n]</c>.</summary>
+    public string Device { get; set; } = "auto";
+
+    /// <summary>An external libtorch folder (a PyTorch install's <c>torch/lib</c>) for CUDA; null searches the defaults.</summary>
+    public string? LibTorchDirectory { get; set; }
+
+    /// <summary>Intra-op threads of libtorch; null keeps libtorch's default.</summary>
+    public int? Threads { get; set; }
+
+    /// <summary>Memory budget of the node output cache in bytes (0 disables caching).</summary>
+    public long CacheBudgetBytes { get; set; } = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>Default number of independent nodes run at once.</summary>
+    public int MaxParallelism { get; set; } = 2;
+
+    /// <summary>Default folder for outputs with relative paths; null is the current folder.</summary>
+    public string? OutputDirectory { get; set; }
+}

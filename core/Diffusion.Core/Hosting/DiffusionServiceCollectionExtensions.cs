@@ -1,0 +1,76 @@
+using Diffusion.Contracts;
+using Diffusion.Core;
+using Diffusion.Core.Plugins;
+using Diffusion.Torch;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+// The ASP.NET Core convention: AddX extensions live in this namespace so they are found without a using.
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds the diffusion engine to any .NET app.</summary>
+public static class DiffusionServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the engine (validator, executor, cache, runner) and loads the plugins named in the options. Plugins are
+    /// loaded now, not when the provider is built, because they add services. The native TorchSharp runtime is
+    /// initialised here too (once per process).
+    /// </summary>
+    public static IDiffusionBuilder AddDiffusion(this IServiceCollection services, Action<DiffusionOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = new DiffusionOptions();
+        configure?.Invoke(options);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.CacheBudgetBytes);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxParallelism);
+
+        TorchRuntime.EnsureInitialized(new TorchRuntimeOptions
+        {
+            Device = options.Device,
+            LibTorchDirectory = options.LibTorchDirectory,
+            Threads = options.Threads,
+        });
+
+        var registry = new NodeTypeRegistry();
+        var inventory = new PluginInventory();
+        services.TryAddSingleton(options);
+        services.TryAddSingleton(registry);
+        services.TryAddSingleton(inventory);
+        services.TryAddSingleton(_ => new NodeOutputCache(options.CacheBudgetBytes));
+        services.TryAddSingleton(sp => new PipelineValidator(sp.GetRequiredService<NodeTypeRegistry>()));
+        services.TryAddSingleton<IPipelineRunner, PipelineRunner>();
+        services.TryAddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+
+        var builder = new DiffusionBuilder(services, registry, inventory);
+        foreach (var path in options.PluginPaths)
+        {
+            builder.AddPluginsFrom(path);
+        }
+
+        return builder;
+    }
+
+    private sealed class DiffusionBuilder(IServiceCollection services, NodeTypeRegistry registry, PluginInventory inventory) : IDiffusionBuilder
+    {
+        public IServiceCollection Services => services;
+
+        public NodeTypeRegistry Registry => registry;
+
+        public IDiffusionBuilder AddPluginsFrom(string path)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(path);
+            var before = registry.All.Select(t => t.Descriptor.Name).ToHashSet(StringComparer.Ordinal);
+            var report = new PluginCatalogLoader().Load([path], services, registry, NullLogger.Instance);
+            inventory.Add(report);
+
+            // Node types are also services, so a node can find others (e.g. to build a diffusers scheduler pair).
+            foreach (var added in registry.All.Where(t => !before.Contains(t.Descriptor.Name)))
+            {
+                services.AddSingleton<INodeType>(added.NodeType);
+            }
+
+            return this;
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Diffusion.Contracts;
+
+namespace Diffusion.Core;
+
+/// <summary>Checks a node's params against its type's params schema, reporting every problem.</summary>
+internal static class ParamsChecker
+{
+    public static void Check(NodeDefinition node, NodeTypeDescriptor descriptor, List<ValidationIssue> issues)
+    {
+        var known = descriptor.Params.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        foreach (var (name, value) in node.Params)
+        {
+            var pointer = JsonPointer.Param(node.Id, name);
+            if (!known.TryGetValue(name, out var param))
+            {
+                var hint = Suggestions.DidYouMean(name, known.Keys);
+                var list = known.Count == 0 ? "it takes no params" : $"it takes: {string.Join(", ", known.Keys)}";
+                issues.Add(new ValidationIssue(ValidationCodes.UnknownParam, $"Node \"{node.Id}\" ({descriptor.Name}) has no param \"{name}\";{hint} {list}.", pointer, node.Id, name, value?.ToJsonString()));
+                continue;
+            }
+
+            CheckValue(node, descriptor, param, value, pointer, issues);
+        }
+
+        foreach (var param in descriptor.Params.Where(p => p.Required && !node.Params.ContainsKey(p.Name)))
+        {
+            issues.Add(new ValidationIssue(ValidationCodes.MissingParam, $"Node \"{node.Id}\" ({descriptor.Name}) needs param \"{param.Name}\": {param.Description}", JsonPointer.NodeField(node.Id, "params"), node.Id, param.Name));
+        }
+    }
+
+    private static void CheckValue(NodeDefinition node, NodeTypeDescriptor descriptor, ParamDescriptor param, JsonNode? value, string pointer, List<ValidationIssue> issues)
+    {
+        var received = value?.ToJsonString();
+        if (value is null)
+        {
+            if (param.Required)
+            {
+                issues.Add(new ValidationIssue(ValidationCodes.ParamType, $"Param \"{param.Name}\" of node \"{node.Id}\" ({descriptor.Name}) cannot be null: give {Expected(param)}.", pointer, node.Id, param.Name, "null"));
+            }
+
+            return;
+        }
+
+        if (!KindMatches(param.Kind, value))
+        {
+            issues.Add(new ValidationIssue(ValidationCodes.ParamType, $"Param \"{param.Name}\" of node \"{node.Id}\" ({descriptor.Name}) must be {Expected(param)}; found {received}.", pointer, node.Id, param.Name, received));
+            return;
+        }
+
+        if (param.Kind is ParamKind.Integer or ParamKind.Number)
+        {
+            var number = ToDouble(value);
+            if ((param.Minimum is { } min && number < min) || (param.Maximum is { } max && number > max))
+            {
+                issues.Add(new ValidationIssue(ValidationCodes.ParamValue, $"Param \"{param.Name}\" of node \"{node.Id}\" ({descriptor.Name}) is {received}, outside {Range(param)}.", pointer, node.Id, param.Name, received));
+            }
+        }
+
+        if (param.Kind == ParamKind.String && param.Choices is { Count: > 0 } choices)
+        {
+            var text = value.GetValue<string>();
+            if (!choices.Contains(text, StringComparer.Ordinal))
+            {
+                issues.Add(new ValidationIssue(ValidationCodes.ParamValue, $"Param \"{param.Name}\" of node \"{node.Id}\" ({descriptor.Name}) is \"{text}\"; allowed: {string.Join(", ", choices)}.{Suggestions.DidYouMean(text, choices)}", pointer, node.Id, param.Name, received));
+            }
+        }
+    }
+
+    private static bool KindMatches(ParamKind kind, JsonNode value)
+    {
+        var valueKind = value.GetValueKind();
+        return kind switch
+        {
+            ParamKind.Boolean => valueKind is JsonValueKind.True or JsonValueKind.False,
+            ParamKind.Integer => valueKind == JsonValueKind.Number && IsIntegral(ToDouble(value)),
+            ParamKind.Number => valueKind == JsonValueKind.Number,
+            ParamKind.String => valueKind == JsonValueKind.String,
+            ParamKind.Array => valueKind == JsonValueKind.Array,
+            ParamKind.Object => valueKind == JsonValueKind.Object,
+            _ => true,
+        };
+    }
+
+    private static bool IsIntegral(double d) => Math.Abs(d) < 9e15 && d == Math.Floor(d);
+
+    /// <summary>Numbers parsed from files are JsonElements; numbers set in code keep their CLR type.</summary>
+    private static double ToDouble(JsonNode value)
+    {
+        var v = value.AsValue();
+        if (v.TryGetValue<JsonElement>(out var element))
+        {
+            return element.GetDouble();
+        }
+
+        return v.TryGetValue<double>(out var d) ? d
+            : v.TryGetValue<long>(out var l) ? l
+            : v.TryGetValue<int>(out var i) ? i
+            : v.TryGetValue<float>(out var f) ? f
+            : v.TryGetValue<decimal>(out var m) ? (double)m
+            : double.NaN;
+    }
+
+    private static string Expected(ParamDescriptor param) => param.Kind switch
+    {
+        ParamKind.Integer => "a whole number" + (param.Minimum is null && param.Maximum is null ? "" : $" in {Range(param)}"),
+        ParamKind.Number => "a number" + (param.Minimum is null && param.Maximum is null ? "" : $" in {Range(param)}"),
+        ParamKind.Boolean => "true or false",
+        ParamKind.String => param.Choices is { Count: > 0 } c ? $"one of {string.Join(", ", c.Select(x => $"\"{x}\""))}" : "a string",
+        ParamKind.Array => "a list",
+        _ => "an object",
+    };
+
+    private static string Range(ParamDescriptor param) =>
+        $"[{param.Minimum?.ToString(CultureInfo.InvariantCulture) ?? "-inf"}, {param.Maximum?.ToString(CultureInfo.InvariantCulture) ?? "inf"}]";
+}

@@ -1,0 +1,277 @@
+using Diffusion.Contracts;
+
+namespace Diffusion.Core;
+
+/// <summary>
+/// Checks a pipeline against the registered node types before anything runs and reports every problem at once:
+/// unknown types, unknown/missing/duplicate inputs, links to missing nodes or outputs, port type mismatches, cycles
+/// (naming the nodes in each), and params that break the schema or the node type's own rules.
+/// </summary>
+public sealed class PipelineValidator(NodeTypeRegistry registry)
+{
+    /// <summary>Validates; positions, when given, add line and column to each issue.</summary>
+    public ValidationResult Validate(PipelineDefinition pipeline, JsonPositionIndex? positions = null)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        var issues = new List<ValidationIssue>();
+        var byId = pipeline.Nodes.ToDictionary(n => n.Id, StringComparer.Ordinal);
+        var validated = new Dictionary<string, ValidatedNode>(StringComparer.Ordinal);
+        if (pipeline.Nodes.Count == 0)
+        {
+            issues.Add(new ValidationIssue(ValidationCodes.InvalidDocument, "The pipeline has no nodes; add at least one under \"nodes\".", "/nodes"));
+        }
+
+        foreach (var node in pipeline.Nodes)
+        {
+            if (ValidateNode(node, byId, pipeline.BaseDirectory, issues) is { } ok)
+            {
+                validated[node.Id] = ok;
+            }
+        }
+
+        var order = TopologicalOrder(pipeline, issues);
+        if (positions is not null)
+        {
+            issues = [.. issues.Select(i => PipelineReader.Locate(i, positions))];
+        }
+
+        if (issues.Count > 0 || order is null)
+        {
+            return new ValidationResult(issues, null);
+        }
+
+        return new ValidationResult(issues, new ValidatedPipeline(pipeline, [.. order.Select(id => validated[id])]));
+    }
+
+    private ValidatedNode? ValidateNode(NodeDefinition node, Dictionary<string, NodeDefinition> byId, string baseDirectory, List<ValidationIssue> issues)
+    {
+        if (node.Type.Length == 0)
+        {
+            return null; // the reader already reported the missing type
+        }
+
+        if (!registry.TryGet(node.Type, out var registered))
+        {
+            issues.Add(new ValidationIssue(
+                ValidationCodes.UnknownNodeType,
+                $"Node \"{node.Id}\" has unknown type \"{node.Type}\".{Suggestions.DidYouMean(node.Type, registry.Names)} Run `diffuse nodes` to list the types the loaded plugins provide, or load the plugin that has it.",
+                JsonPointer.NodeField(node.Id, "type"),
+                node.Id,
+                Received: node.Type));
+            return null;
+        }
+
+        var before = issues.Count;
+        var descriptor = registered.Descriptor;
+        var resolved = ResolveInputs(node, descriptor, byId, issues);
+        ParamsChecker.Check(node, descriptor, issues);
+        var parameters = OptionsSchema.WithDefaults(descriptor.Params, node.Params);
+        if (issues.Count == before)
+        {
+            RunNodeTypeValidation(node, registered, parameters, baseDirectory, issues);
+        }
+
+        return issues.Count == before ? new ValidatedNode(node, registered, parameters, resolved) : null;
+    }
+
+    private static void RunNodeTypeValidation(NodeDefinition node, RegisteredNodeType registered, System.Text.Json.Nodes.JsonObject parameters, string baseDirectory, List<ValidationIssue> issues)
+    {
+        try
+        {
+            issues.AddRange(registered.NodeType.Validate(new NodeValidationContext(node.Id, parameters, baseDirectory)));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            issues.Add(new ValidationIssue(ValidationCodes.ParamValue, $"Node \"{node.Id}\" ({node.Type}) rejected its params: {ex.Message}", JsonPointer.NodeField(node.Id, "params"), node.Id));
+        }
+    }
+
+    private IReadOnlyDictionary<string, IReadOnlyList<ResolvedLink>> ResolveInputs(
+        NodeDefinition node,
+        NodeTypeDescriptor descriptor,
+        Dictionary<string, NodeDefinition> byId,
+        List<ValidationIssue> issues)
+    {
+        var ports = descriptor.Inputs.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        var resolved = new Dictionary<string, IReadOnlyList<ResolvedLink>>(StringComparer.Ordinal);
+        foreach (var (name, input) in node.Inputs)
+        {
+            var pointer = JsonPointer.Input(node.Id, name);
+            if (!ports.TryGetValue(name, out var port))
+            {
+                var accepted = ports.Count == 0 ? "it takes no inputs" : $"it takes: {string.Join(", ", ports.Keys)}";
+                issues.Add(new ValidationIssue(ValidationCodes.UnknownInput, $"Node \"{node.Id}\" ({descriptor.Name}) has no input \"{name}\";{Suggestions.DidYouMean(name, ports.Keys)} {accepted}.", pointer, node.Id, name));
+                continue;
+            }
+
+            if (input.IsList && !port.Variadic)
+            {
+                issues.Add(new ValidationIssue(ValidationCodes.InvalidDocument, $"Input \"{name}\" of node \"{node.Id}\" takes one link, not a list.", pointer, node.Id, name));
+                continue;
+            }
+
+            var links = new List<ResolvedLink>();
+            for (var i = 0; i < input.Links.Count; i++)
+            {
+                var linkPointer = input.IsList ? $"{pointer}/{i}" : pointer;
+                if (ResolveLink(node, name, port, input.Links[i], linkPointer, byId, issues) is { } link)
+                {
+                    links.Add(link);
+                }
+            }
+
+            resolved[name] = links;
+        }
+
+        foreach (var port in descriptor.Inputs.Where(p => !p.Optional && !node.Inputs.ContainsKey(p.Name)))
+        {
+            issues.Add(new ValidationIssue(ValidationCodes.MissingInput, $"Node \"{node.Id}\" ({descriptor.Name}) needs input \"{port.Name}\" ({port.Type}): link it to a node that outputs {port.Type}.", JsonPointer.NodeField(node.Id, "inputs"), node.Id, port.Name));
+        }
+
+        return resolved;
+    }
+
+    private ResolvedLink? ResolveLink(
+        NodeDefinition node,
+        string inputName,
+        PortDescriptor port,
+        LinkReference link,
+        string pointer,
+        Dictionary<string, NodeDefinition> byId,
+        List<ValidationIssue> issues)
+    {
+        if (!byId.TryGetValue(link.Node, out var source))
+        {
+            issues.Add(new ValidationIssue(ValidationCodes.UnknownNode, $"Input \"{inputName}\" of node \"{node.Id}\" links to node \"{link.Node}\", which does not exist.{Suggestions.DidYouMean(link.Node, byId.Keys)}", pointer, node.Id, inputName, link.ToString()));
+            return null;
+        }
+
+        if (!registry.TryGet(source.Type, out var sourceType))
+        {
+            return null; // the unknown type is reported on the source node
+        }
+
+        var outputs = sourceType.Descriptor.Outputs;
+        if (outputs.Count == 0)
+        {
+            issues.Add(new ValidationIssue(ValidationCodes.UnknownOutput, $"Input \"{inputName}\" of node \"{node.Id}\" links to node \"{link.Node}\" ({source.Type}), which has no outputs.", pointer, node.Id, inputName, link.ToString()));
+            return null;
+        }
+
+        var output = link.Output is null ? outputs[0] : outputs.FirstOrDefault(o => string.Equals(o.Name, link.Output, StringComparison.Ordinal));
+        if (output is null)
+        {
+            issues.Add(new ValidationIssue(ValidationCodes.UnknownOutput, $"Node \"{link.Node}\" ({source.Type}) has no output \"{link.Output}\";{Suggestions.DidYouMean(link.Output!, outputs.Select(o => o.Name))} its outputs: {string.Join(", ", outputs.Select(o => $"{o.Name} ({o.Type})"))}.", pointer, node.Id, inputName, link.ToString()));
+            return null;
+        }
+
+        if (!output.Type.IsAssignableTo(port.Type))
+        {
+            issues.Add(new ValidationIssue(ValidationCodes.PortTypeMismatch, $"Input \"{inputName}\" of node \"{node.Id}\" takes {port.Type}, but \"{link}\" is {output.Type}. Link an output of type {port.Type}.", pointer, node.Id, inputName, link.ToString()));
+            return null;
+        }
+
+        return new ResolvedLink(link.Node, output.Name);
+    }
+
+    /// <summary>Kahn's order over the links as written; reports each cycle (strongly connected component) by its nodes.</summary>
+    private static List<string>? TopologicalOrder(PipelineDefinition pipeline, List<ValidationIssue> issues)
+    {
+        var ids = pipeline.Nodes.Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
+        var edges = pipeline.Nodes.ToDictionary(
+            n => n.Id,
+            n => n.Inputs.Values.SelectMany(i => i.Links).Select(l => l.Node).Where(ids.Contains).Distinct(StringComparer.Ordinal).ToList(),
+            StringComparer.Ordinal);
+        var cycles = StronglyConnected(pipeline.Nodes.Select(n => n.Id).ToList(), edges)
+            .Where(c => c.Count > 1 || edges[c[0]].Contains(c[0]))
+            .ToList();
+        foreach (var cycle in cycles)
+        {
+            var path = string.Join(" -> ", cycle.Append(cycle[0]).Select(c => $"\"{c}\""));
+            issues.Add(new ValidationIssue(ValidationCodes.Cycle, $"Nodes {path} form a cycle: a node cannot depend on its own output. Break one of these links.", JsonPointer.Node(cycle[0]), cycle[0], Received: string.Join(",", cycle)));
+        }
+
+        if (cycles.Count > 0)
+        {
+            return null;
+        }
+
+        var remaining = edges.ToDictionary(e => e.Key, e => e.Value.Count, StringComparer.Ordinal);
+        var dependents = ids.ToDictionary(id => id, _ => new List<string>(), StringComparer.Ordinal);
+        foreach (var (id, deps) in edges)
+        {
+            foreach (var dep in deps)
+            {
+                dependents[dep].Add(id);
+            }
+        }
+
+        var ready = new Queue<string>(pipeline.Nodes.Select(n => n.Id).Where(id => remaining[id] == 0));
+        var order = new List<string>();
+        while (ready.TryDequeue(out var id))
+        {
+            order.Add(id);
+            foreach (var next in dependents[id])
+            {
+                if (--remaining[next] == 0)
+                {
+                    ready.Enqueue(next);
+                }
+            }
+        }
+
+        return order;
+    }
+
+    /// <summary>Tarjan's strongly connected components; recursive, which is fine for graphs of thousands of nodes.</summary>
+    private static List<List<string>> StronglyConnected(List<string> nodes, Dictionary<string, List<string>> edges)
+    {
+        var index = 0;
+        var indices = new Dictionary<string, int>(StringComparer.Ordinal);
+        var lowLinks = new Dictionary<string, int>(StringComparer.Ordinal);
+        var onStack = new HashSet<string>(StringComparer.Ordinal);
+        var stack = new Stack<string>();
+        var result = new List<List<string>>();
+
+        void Visit(string v)
+        {
+            indices[v] = lowLinks[v] = index++;
+            stack.Push(v);
+            onStack.Add(v);
+            foreach (var w in edges[v])
+            {
+                if (!indices.ContainsKey(w))
+                {
+                    Visit(w);
+                    lowLinks[v] = Math.Min(lowLinks[v], lowLinks[w]);
+                }
+                else if (onStack.Contains(w))
+                {
+                    lowLinks[v] = Math.Min(lowLinks[v], indices[w]);
+                }
+            }
+
+            if (lowLinks[v] == indices[v])
+            {
+                var component = new List<string>();
+                string w;
+                do
+                {
+                    w = stack.Pop();
+                    onStack.Remove(w);
+                    component.Add(w);
+                }
+                while (w != v);
+                component.Reverse();
+                result.Add(component);
+            }
+        }
+
+        foreach (var v in nodes.Where(v => !indices.ContainsKey(v)))
+        {
+            Visit(v);
+        }
+
+        return result;
+    }
+}

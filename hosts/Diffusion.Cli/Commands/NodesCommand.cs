@@ -1,0 +1,67 @@
+using System.ComponentModel;
+using Diffusion.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Diffusion.Cli.Commands;
+
+/// <summary><c>diffuse nodes [type]</c>: lists node types, or shows one with its ports, params, defaults and docs.</summary>
+internal sealed class NodesCommand : Command<NodesCommand.Settings>
+{
+    internal sealed class Settings : GlobalSettings
+    {
+        [CommandArgument(0, "[TYPE]")]
+        [Description("A node type to describe.")]
+        public string? Type { get; init; }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        using var provider = HostFactory.Create(settings);
+        PluginWarnings.Print(provider);
+        var registry = provider.GetRequiredService<NodeTypeRegistry>();
+        if (settings.Type is null)
+        {
+            var table = new Table().AddColumn("type").AddColumn("category").AddColumn("plugin").AddColumn("description");
+            foreach (var t in registry.All)
+            {
+                table.AddRow(Markup.Escape(t.Descriptor.Name), Markup.Escape(t.Descriptor.Category), Markup.Escape(t.PluginId), Markup.Escape(t.Descriptor.Description));
+            }
+
+            AnsiConsole.Write(table);
+            return ExitCodes.Success;
+        }
+
+        if (!registry.TryGet(settings.Type, out var registered))
+        {
+            Console.Error.WriteLine($"Unknown node type \"{settings.Type}\".{Suggestions.DidYouMean(settings.Type, registry.Names)} Run `diffuse nodes` for the list.");
+            return ExitCodes.InvalidInput;
+        }
+
+        var d = registered.Descriptor;
+        AnsiConsole.MarkupLineInterpolated($"[bold]{d.Name}[/] ({d.Category}, plugin {registered.PluginId}){(d.HasSideEffects ? ", writes files" : "")}");
+        AnsiConsole.WriteLine(d.Description);
+        var ports = new Table().AddColumn("port").AddColumn("direction").AddColumn("type").AddColumn("").AddColumn("description");
+        foreach (var p in d.Inputs)
+        {
+            ports.AddRow(Markup.Escape(p.Name), "in", Markup.Escape(p.Type.Name), (p.Optional ? "optional " : "") + (p.Variadic ? "list" : ""), Markup.Escape(p.Description));
+        }
+
+        foreach (var p in d.Outputs)
+        {
+            ports.AddRow(Markup.Escape(p.Name), "out", Markup.Escape(p.Type.Name), "", Markup.Escape(p.Description));
+        }
+
+        AnsiConsole.Write(ports);
+        var parameters = new Table().AddColumn("param").AddColumn("kind").AddColumn("default").AddColumn("range / choices").AddColumn("description");
+        foreach (var p in d.Params)
+        {
+            var range = p.Choices is { Count: > 0 } c ? string.Join(" | ", c) : p.Minimum is null && p.Maximum is null ? "" : $"[{p.Minimum?.ToString() ?? "-inf"}, {p.Maximum?.ToString() ?? "inf"}]";
+            parameters.AddRow(Markup.Escape(p.Name), p.Kind.ToString().ToLowerInvariant(), Markup.Escape(p.Required ? "(required)" : p.Default?.ToJsonString() ?? "null"), Markup.Escape(range), Markup.Escape(p.Description));
+        }
+
+        AnsiConsole.Write(parameters);
+        return ExitCodes.Success;
+    }
+}

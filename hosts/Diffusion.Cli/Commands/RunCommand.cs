@@ -1,0 +1,146 @@
+using System.ComponentModel;
+using System.Globalization;
+using Diffusion.Cli.Rendering;
+using Diffusion.Contracts;
+using Diffusion.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Diffusion.Cli.Commands;
+
+/// <summary><c>diffuse run pipeline.json</c>: validate, then run with progress; Ctrl+C cancels cleanly.</summary>
+internal sealed class RunCommand : AsyncCommand<RunCommand.Settings>
+{
+    /// <summary>How long running nodes get to observe cancellation before the process exits anyway.</summary>
+    private static readonly TimeSpan CancelGrace = TimeSpan.FromMilliseconds(800);
+
+    internal sealed class Settings : GlobalSettings
+    {
+        [CommandArgument(0, "<PIPELINE>")]
+        [Description("The pipeline JSON file.")]
+        public string Pipeline { get; init; } = "";
+
+        [CommandOption("--set <OVERRIDE>")]
+        [Description("Override a param: node.params.name=value (repeatable).")]
+        public string[] Overrides { get; init; } = [];
+
+        [CommandOption("--out <DIR>")]
+        [Description("Folder for outputs with relative paths (default: current folder).")]
+        public string? Out { get; init; }
+
+        [CommandOption("--seed <SEED>")]
+        [Description("The run's default seed (nodes with their own seed param keep it).")]
+        public long Seed { get; init; }
+
+        [CommandOption("--no-cache")]
+        [Description("Run every node even if its outputs are cached.")]
+        public bool NoCache { get; init; }
+
+        [CommandOption("--parallel <N>")]
+        [Description("Independent nodes run at once (default 2).")]
+        public int Parallel { get; init; } = 2;
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        using var provider = HostFactory.Create(settings);
+        PluginWarnings.Print(provider);
+        var runner = provider.GetRequiredService<IPipelineRunner>();
+        var read = runner.ReadFile(settings.Pipeline, settings.Overrides);
+        if (read.Issues.Count > 0 || read.Pipeline is null)
+        {
+            IssuePrinter.Print(settings.Pipeline, read.Issues);
+            return ExitCodes.InvalidInput;
+        }
+
+        var validation = runner.Validate(read.Pipeline, read.Positions);
+        if (!validation.IsValid)
+        {
+            IssuePrinter.Print(settings.Pipeline, validation.Issues);
+            return ExitCodes.InvalidInput;
+        }
+
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            if (cancel.IsCancellationRequested)
+            {
+                Environment.Exit(ExitCodes.Cancelled);
+            }
+
+            Console.Error.WriteLine("Cancelling (outputs already written are kept)...");
+            cancel.Cancel();
+
+            // Nodes check the token every step; one that is stuck in a long native call must not hold the user up.
+            _ = Task.Delay(CancelGrace).ContinueWith(_ => Environment.Exit(ExitCodes.Cancelled), TaskScheduler.Default);
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            var options = new RunOptions
+            {
+                Seed = settings.Seed,
+                Device = settings.Device,
+                OutputDirectory = settings.Out,
+                UseCache = !settings.NoCache,
+                MaxParallelism = settings.Parallel,
+            };
+            var renderer = new ProgressRenderer();
+            var result = ProgressRenderer.Interactive
+                ? await renderer.RunWithBarsAsync(sink => runner.RunAsync(read.Pipeline, options, new SyncProgress(sink), cancel.Token)).ConfigureAwait(false)
+                : await runner.RunAsync(read.Pipeline, options, new SyncProgress(renderer.WritePlain), cancel.Token).ConfigureAwait(false);
+            PrintSummary(result);
+            return result.Status switch
+            {
+                RunStatus.Succeeded => ExitCodes.Success,
+                RunStatus.Cancelled => ExitCodes.Cancelled,
+                _ => ExitCodes.RunFailed,
+            };
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static void PrintSummary(PipelineRunResult result)
+    {
+        var metrics = result.Outputs.SelectMany(o => o.Value.Values.Values.OfType<MetricSet>().Select(m => (Node: o.Key, Set: m))).ToList();
+        if (metrics.Count > 0)
+        {
+            var table = new Table().AddColumn("node").AddColumn("label");
+            var names = metrics.SelectMany(m => m.Set.Values.Keys).Distinct(StringComparer.Ordinal).ToList();
+            foreach (var name in names)
+            {
+                table.AddColumn(new TableColumn(Markup.Escape(name)).RightAligned());
+            }
+
+            foreach (var (node, set) in metrics)
+            {
+                table.AddRow([Markup.Escape(node), Markup.Escape(set.Label), .. names.Select(n => set.Values.TryGetValue(n, out var v) ? v.ToString("G5", CultureInfo.InvariantCulture) : "")]);
+            }
+
+            AnsiConsole.Write(table);
+        }
+
+        foreach (var file in result.Outputs.SelectMany(o => o.Value.Values.Where(v => v.Key == "file").Select(v => v.Value)).OfType<string>())
+        {
+            AnsiConsole.MarkupLineInterpolated($"wrote [green]{file}[/]");
+        }
+
+        foreach (var failure in result.Failures)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]{failure.Message}[/]");
+        }
+
+        AnsiConsole.MarkupLineInterpolated($"run {result.RunId}: {result.Status.ToString().ToLowerInvariant()} in {result.Elapsed.TotalSeconds:F1}s");
+    }
+
+    /// <summary>Forwards events synchronously (Progress&lt;T&gt; would post them to the thread pool out of order).</summary>
+    private sealed class SyncProgress(Action<PipelineEvent> sink) : IProgress<PipelineEvent>
+    {
+        public void Report(PipelineEvent value) => sink(value);
+    }
+}
