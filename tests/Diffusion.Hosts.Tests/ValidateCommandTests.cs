@@ -1,0 +1,75 @@
+namespace Diffusion.Hosts.Tests;
+
+public sealed class ValidateCommandTests : IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("diffuse-validate-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    [Fact]
+    public async Task Reports_every_problem_with_its_pointer_and_exits_2()
+    {
+        var path = Write("broken.json", """
+        {
+          "version": 1,
+          "nodes": {
+            "sched":  { "type": "scheduler.discrete", "params": { "num_train_timesteps": 1000, "beta_shedule": "linear" } },
+            "ddim":   { "type": "sampler.ddimm" },
+            "sample": { "type": "sample",
+                        "inputs": { "sampler": "nowhere", "denoiser": "sched", "scheduler": "sched", "colour": "sched" },
+                        "params": { "steps": -5 } },
+            "a":      { "type": "sample", "inputs": { "sampler": "b.samples", "denoiser": "b", "scheduler": "sched" } },
+            "b":      { "type": "sample", "inputs": { "sampler": "a.samples", "denoiser": "a", "scheduler": "sched" } }
+          }
+        }
+        """);
+
+        var result = await CliProcess.RunAsync(folder, "validate", path);
+
+        result.ExitCode.Should().Be(2, result.ToString());
+        result.Stderr.Should().Contain("/nodes/sched/params/beta_shedule").And.Contain("unknown_param").And.Contain("beta_schedule");
+        result.Stderr.Should().Contain("/nodes/ddim/type").And.Contain("unknown_node_type").And.Contain("sampler.ddim");
+        result.Stderr.Should().Contain("/nodes/sample/inputs/sampler").And.Contain("unknown_node");
+        result.Stderr.Should().Contain("/nodes/sample/inputs/denoiser").And.Contain("port_type_mismatch");
+        result.Stderr.Should().Contain("/nodes/sample/inputs/colour").And.Contain("unknown_input");
+        result.Stderr.Should().Contain("/nodes/sample/params/steps").And.Contain("param_value");
+        result.Stderr.Should().Contain("cycle").And.Contain("\"a\"").And.Contain("\"b\"");
+    }
+
+    [Fact]
+    public async Task Json_syntax_error_gives_line_and_column()
+    {
+        var path = Write("syntax.json", "{\n  \"version\": 1,\n  \"nodes\": {\n    \"x\": { \"type\": \"sample\" \n  }\n}\n");
+
+        var result = await CliProcess.RunAsync(folder, "validate", path);
+
+        result.ExitCode.Should().Be(2, result.ToString());
+        result.Stderr.Should().Contain("json_syntax").And.MatchRegex(@"line \d+, column \d+");
+    }
+
+    [Fact]
+    public async Task Missing_file_is_invalid_input()
+    {
+        var result = await CliProcess.RunAsync(folder, "validate", Path.Combine(folder, "nope.json"));
+
+        result.ExitCode.Should().Be(2, result.ToString());
+        result.Stderr.Should().Contain("does not exist");
+    }
+
+    [Fact]
+    public async Task Shipped_pipelines_are_valid()
+    {
+        foreach (var pipeline in Directory.GetFiles(Path.Combine(CliProcess.RepoRoot, "pipelines"), "*.json"))
+        {
+            var result = await CliProcess.RunAsync(folder, "validate", pipeline);
+            result.ExitCode.Should().Be(0, $"{pipeline}: {result}");
+        }
+    }
+
+    private string Write(string name, string json)
+    {
+        var path = Path.Combine(folder, name);
+        File.WriteAllText(path, json);
+        return path;
+    }
+}
