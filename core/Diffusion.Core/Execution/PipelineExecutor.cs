@@ -95,15 +95,18 @@ public sealed class PipelineExecutor(IServiceProvider services, NodeOutputCache 
                 continue;
             }
 
+            // A node that honours the token ends as a Canceled task, whose Exception is null: that is the run being
+            // cancelled, not a failure of the node.
             var error = done.Exception?.GetBaseException();
-            if (error is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            if ((done.IsCanceled || error is OperationCanceledException) && cancellationToken.IsCancellationRequested)
             {
                 cancelled = true;
                 continue;
             }
 
+            error ??= new OperationCanceledException("the node cancelled itself although the run was not cancelled");
             var node2 = byId[doneId];
-            var message = error is PipelineExecutionException pe ? pe.Message : $"Node \"{doneId}\" ({node2.Definition.Type}) failed: {error?.Message}";
+            var message = error is PipelineExecutionException pe ? pe.Message : $"Node \"{doneId}\" ({node2.Definition.Type}) failed: {error.Message}";
             failures.Add(new NodeFailure(doneId, node2.Definition.Type, message, error));
             events.Emit(events.ForNode(PipelineEventKind.NodeFailed, node2) with { Message = message });
             Block(doneId, dependents, blocked);

@@ -5,11 +5,12 @@ namespace Diffusion.Core;
 
 /// <summary>
 /// Maps JSON pointers of a document to line and column, so validation issues can point into the file as editors do.
-/// Built with one forward pass of <see cref="Utf8JsonReader"/>; duplicate keys keep their first position.
+/// Built with one forward pass of <see cref="Utf8JsonReader"/>; a pointer finds the first of duplicate keys, and the
+/// reader asks for later ones by occurrence. Columns count characters, as editors do, not UTF-8 bytes.
 /// </summary>
 public sealed class JsonPositionIndex
 {
-    private readonly Dictionary<string, (long Line, long Column)> positions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<(long Line, long Column)>> positions = new(StringComparer.Ordinal);
 
     private JsonPositionIndex()
     {
@@ -33,14 +34,20 @@ public sealed class JsonPositionIndex
                 {
                     case JsonTokenType.PropertyName:
                         pendingProperty = reader.GetString();
-                        index.Record(path, pendingProperty!, reader.TokenStartIndex, lineStarts);
+                        index.Record(path, pendingProperty!, reader.TokenStartIndex, utf8, lineStarts);
                         continue;
                     case JsonTokenType.StartObject:
                     case JsonTokenType.StartArray:
+                        // Values in objects are located by their key (recorded above); array items by themselves.
+                        var inArray = containerIsArray.Count > 0 && containerIsArray.Peek();
                         var token = NextToken(containerIsArray, arrayCounters, ref pendingProperty);
                         if (token is not null)
                         {
-                            index.Record(path, token, reader.TokenStartIndex, lineStarts);
+                            if (inArray)
+                            {
+                                index.Record(path, token, reader.TokenStartIndex, utf8, lineStarts);
+                            }
+
                             path.Add(token);
                         }
 
@@ -58,10 +65,11 @@ public sealed class JsonPositionIndex
 
                         break;
                     default:
+                        var valueInArray = containerIsArray.Count > 0 && containerIsArray.Peek();
                         var valueToken = NextToken(containerIsArray, arrayCounters, ref pendingProperty);
-                        if (valueToken is not null)
+                        if (valueToken is not null && valueInArray)
                         {
-                            index.Record(path, valueToken, reader.TokenStartIndex, lineStarts);
+                            index.Record(path, valueToken, reader.TokenStartIndex, utf8, lineStarts);
                         }
 
                         break;
@@ -79,11 +87,12 @@ public sealed class JsonPositionIndex
     /// <summary>The 1-based line and column of the value or key at <paramref name="pointer"/>, or of its nearest indexed parent.</summary>
     public (long Line, long Column)? Find(string pointer)
     {
+        ArgumentNullException.ThrowIfNull(pointer);
         for (var p = pointer; ; p = p[..p.LastIndexOf('/')])
         {
-            if (positions.TryGetValue(p, out var position))
+            if (positions.TryGetValue(p, out var found))
             {
-                return position;
+                return found[0];
             }
 
             if (p.Length == 0 || p.LastIndexOf('/') < 0)
@@ -91,6 +100,35 @@ public sealed class JsonPositionIndex
                 return null;
             }
         }
+    }
+
+    /// <summary>
+    /// The position of the <paramref name="occurrence"/>-th (0-based) key at <paramref name="pointer"/> when the key is
+    /// duplicated, so a duplicate-key issue points at the duplicate rather than the first; falls back to <see cref="Find"/>.
+    /// </summary>
+    internal (long Line, long Column)? FindOccurrence(string pointer, int occurrence) =>
+        positions.TryGetValue(pointer, out var found) && occurrence < found.Count ? found[occurrence] : Find(pointer);
+
+    /// <summary>The 1-based character column of a byte offset within a line, counting UTF-8 lead bytes only.</summary>
+    internal static long CharacterColumn(ReadOnlySpan<byte> utf8, long lineStart, long byteOffset)
+    {
+        var column = 1L;
+        for (var i = lineStart; i < byteOffset && i < utf8.Length; i++)
+        {
+            if ((utf8[(int)i] & 0xC0) != 0x80)
+            {
+                column++;
+            }
+        }
+
+        return column;
+    }
+
+    /// <summary>The byte offset where the 0-based line <paramref name="line"/> starts.</summary>
+    internal static long LineStart(ReadOnlySpan<byte> utf8, long line)
+    {
+        var starts = LineStarts(utf8);
+        return starts[(int)Math.Clamp(line, 0, starts.Count - 1)];
     }
 
     private static string? NextToken(Stack<bool> containerIsArray, Stack<int> arrayCounters, ref string? pendingProperty)
@@ -112,7 +150,7 @@ public sealed class JsonPositionIndex
         return name;
     }
 
-    private void Record(List<string> path, string token, long byteOffset, List<long> lineStarts)
+    private void Record(List<string> path, string token, long byteOffset, ReadOnlySpan<byte> utf8, List<long> lineStarts)
     {
         var pointer = string.Concat(path.Select(t => "/" + JsonPointer.Escape(t))) + "/" + JsonPointer.Escape(token);
         var line = lineStarts.BinarySearch(byteOffset);
@@ -121,7 +159,12 @@ public sealed class JsonPositionIndex
             line = ~line - 1;
         }
 
-        positions.TryAdd(pointer, (line + 1L, byteOffset - lineStarts[line] + 1));
+        if (!positions.TryGetValue(pointer, out var found))
+        {
+            positions[pointer] = found = [];
+        }
+
+        found.Add((line + 1L, CharacterColumn(utf8, lineStarts[line], byteOffset)));
     }
 
     private static List<long> LineStarts(ReadOnlySpan<byte> utf8)

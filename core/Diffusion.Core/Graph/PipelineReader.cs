@@ -48,14 +48,14 @@ public static class PipelineReader
         catch (JsonException ex)
         {
             var line = (ex.LineNumber ?? 0) + 1;
-            var column = (ex.BytePositionInLine ?? 0) + 1;
+            var column = JsonPositionIndex.CharacterColumn(utf8, JsonPositionIndex.LineStart(utf8, line - 1), JsonPositionIndex.LineStart(utf8, line - 1) + (ex.BytePositionInLine ?? 0));
             issues.Add(new ValidationIssue(ValidationCodes.JsonSyntax, $"Invalid JSON at line {line}, column {column}: {FirstSentence(ex.Message)}", "") { Line = line, Column = column });
             return new PipelineReadResult(null, issues, positions);
         }
 
         using (document)
         {
-            var pipeline = ReadRoot(document.RootElement, sourcePath, issues);
+            var pipeline = ReadRoot(document.RootElement, sourcePath, issues, positions);
             var located = issues.Select(i => Locate(i, positions)).ToList();
             return new PipelineReadResult(pipeline, located, positions);
         }
@@ -74,7 +74,7 @@ public static class PipelineReader
         return issue with { Line = position.Line, Column = position.Column };
     }
 
-    private static PipelineDefinition? ReadRoot(JsonElement root, string? sourcePath, List<ValidationIssue> issues)
+    private static PipelineDefinition? ReadRoot(JsonElement root, string? sourcePath, List<ValidationIssue> issues, JsonPositionIndex positions)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -82,7 +82,7 @@ public static class PipelineReader
             return null;
         }
 
-        ReportDuplicates(root, "", issues);
+        ReportDuplicates(root, "", issues, positions);
         var version = 1;
         if (root.TryGetProperty("version", out var versionElement))
         {
@@ -107,7 +107,7 @@ public static class PipelineReader
             return null;
         }
 
-        ReportDuplicates(nodesElement, "/nodes", issues);
+        ReportDuplicates(nodesElement, "/nodes", issues, positions);
         var nodes = new List<NodeDefinition>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in nodesElement.EnumerateObject())
@@ -123,7 +123,7 @@ public static class PipelineReader
                 continue;
             }
 
-            if (ReadNode(property.Name, property.Value, issues) is { } node)
+            if (ReadNode(property.Name, property.Value, issues, positions) is { } node)
             {
                 nodes.Add(node);
             }
@@ -132,7 +132,7 @@ public static class PipelineReader
         return new PipelineDefinition(version, nodes, sourcePath);
     }
 
-    private static NodeDefinition? ReadNode(string id, JsonElement element, List<ValidationIssue> issues)
+    private static NodeDefinition? ReadNode(string id, JsonElement element, List<ValidationIssue> issues, JsonPositionIndex positions)
     {
         var pointer = JsonPointer.Node(id);
         if (element.ValueKind != JsonValueKind.Object)
@@ -162,7 +162,7 @@ public static class PipelineReader
         var inputs = new Dictionary<string, NodeInput>(StringComparer.Ordinal);
         if (element.TryGetProperty("inputs", out var inputsElement))
         {
-            ReadInputs(id, inputsElement, inputs, issues);
+            ReadInputs(id, inputsElement, inputs, issues, positions);
         }
 
         var parameters = new JsonObject();
@@ -174,9 +174,16 @@ public static class PipelineReader
             }
             else
             {
-                ReportDuplicates(paramsElement, JsonPointer.NodeField(id, "params"), issues, id);
+                ReportDuplicates(paramsElement, JsonPointer.NodeField(id, "params"), issues, positions, id);
                 foreach (var param in paramsElement.EnumerateObject())
                 {
+                    // The first of duplicated params is kept, as for node ids and inputs. Duplicates nested inside a
+                    // value must be found here: JsonNode parses lazily and would throw much later, in the validator.
+                    if (parameters.ContainsKey(param.Name) || HasNestedDuplicates(id, param.Name, param.Value, JsonPointer.Param(id, param.Name), issues, positions))
+                    {
+                        continue;
+                    }
+
                     try
                     {
                         parameters[param.Name] = JsonNode.Parse(param.Value.GetRawText(), documentOptions: DocumentOptions);
@@ -193,7 +200,7 @@ public static class PipelineReader
         return new NodeDefinition(id, type, inputs, parameters);
     }
 
-    private static void ReadInputs(string id, JsonElement element, Dictionary<string, NodeInput> inputs, List<ValidationIssue> issues)
+    private static void ReadInputs(string id, JsonElement element, Dictionary<string, NodeInput> inputs, List<ValidationIssue> issues, JsonPositionIndex positions)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -201,12 +208,14 @@ public static class PipelineReader
             return;
         }
 
+        var occurrences = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var input in element.EnumerateObject())
         {
             var pointer = JsonPointer.Input(id, input.Name);
-            if (inputs.ContainsKey(input.Name))
+            var occurrence = occurrences[input.Name] = occurrences.GetValueOrDefault(input.Name, -1) + 1;
+            if (inputs.ContainsKey(input.Name) || occurrence > 0)
             {
-                issues.Add(new ValidationIssue(ValidationCodes.DuplicateInput, $"Input \"{input.Name}\" of node \"{id}\" is given more than once; keep one (use a list for an input that takes several links).", pointer, id, input.Name));
+                issues.Add(AtOccurrence(new ValidationIssue(ValidationCodes.DuplicateInput, $"Input \"{input.Name}\" of node \"{id}\" is given more than once; keep one (use a list for an input that takes several links).", pointer, id, input.Name), positions, occurrence));
                 continue;
             }
 
@@ -241,17 +250,60 @@ public static class PipelineReader
         }
     }
 
-    private static void ReportDuplicates(JsonElement element, string pointer, List<ValidationIssue> issues, string? node = null)
+    private static bool ReportDuplicates(JsonElement element, string pointer, List<ValidationIssue> issues, JsonPositionIndex positions, string? node = null)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var occurrences = new Dictionary<string, int>(StringComparer.Ordinal);
+        var found = false;
         foreach (var property in element.EnumerateObject())
         {
-            if (!seen.Add(property.Name))
+            var occurrence = occurrences[property.Name] = occurrences.GetValueOrDefault(property.Name, -1) + 1;
+            if (occurrence > 0)
             {
-                issues.Add(new ValidationIssue(ValidationCodes.DuplicateKey, $"Key \"{property.Name}\" appears more than once in {(pointer.Length == 0 ? "the document" : pointer)}; JSON keys must be unique, keep one.", $"{pointer}/{JsonPointer.Escape(property.Name)}", node, property.Name));
+                found = true;
+                var issue = new ValidationIssue(ValidationCodes.DuplicateKey, $"Key \"{property.Name}\" appears more than once in {(pointer.Length == 0 ? "the document" : pointer)}; JSON keys must be unique, keep one.", $"{pointer}/{JsonPointer.Escape(property.Name)}", node, property.Name);
+                issues.Add(AtOccurrence(issue, positions, occurrence));
             }
         }
+
+        return found;
     }
+
+    /// <summary>Reports duplicate keys at any depth inside a param value; true when there were any.</summary>
+    private static bool HasNestedDuplicates(string node, string param, JsonElement value, string pointer, List<ValidationIssue> issues, JsonPositionIndex positions)
+    {
+        var found = false;
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var before = issues.Count;
+                found = ReportDuplicates(value, pointer, issues, positions, node);
+                for (var i = before; i < issues.Count; i++)
+                {
+                    issues[i] = issues[i] with { Input = param };
+                }
+
+                foreach (var property in value.EnumerateObject())
+                {
+                    found |= HasNestedDuplicates(node, param, property.Value, $"{pointer}/{JsonPointer.Escape(property.Name)}", issues, positions);
+                }
+
+                break;
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in value.EnumerateArray())
+                {
+                    found |= HasNestedDuplicates(node, param, item, $"{pointer}/{index++}", issues, positions);
+                }
+
+                break;
+        }
+
+        return found;
+    }
+
+    /// <summary>Places an issue on the <paramref name="occurrence"/>-th copy of a duplicated key, not on the first.</summary>
+    private static ValidationIssue AtOccurrence(ValidationIssue issue, JsonPositionIndex positions, int occurrence) =>
+        positions.FindOccurrence(issue.Pointer, occurrence) is { } position ? issue with { Line = position.Line, Column = position.Column } : issue;
 
     private static string Describe(JsonValueKind kind) => kind switch
     {

@@ -20,7 +20,11 @@ public static class DiffusionServiceCollectionExtensions
     public static IDiffusionBuilder AddDiffusion(this IServiceCollection services, Action<DiffusionOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var options = new DiffusionOptions();
+
+        // A second AddDiffusion (say, one in a library and one in the app) extends the first: same options, registry
+        // and inventory, or node types added through the second builder would land in a registry nobody resolves.
+        var options = Existing<DiffusionOptions>(services) ?? new DiffusionOptions();
+        var pluginPathsBefore = options.PluginPaths.Count;
         configure?.Invoke(options);
         ArgumentOutOfRangeException.ThrowIfNegative(options.CacheBudgetBytes);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxParallelism);
@@ -32,8 +36,8 @@ public static class DiffusionServiceCollectionExtensions
             Threads = options.Threads,
         });
 
-        var registry = new NodeTypeRegistry();
-        var inventory = new PluginInventory();
+        var registry = Existing<NodeTypeRegistry>(services) ?? new NodeTypeRegistry();
+        var inventory = Existing<PluginInventory>(services) ?? new PluginInventory();
         services.TryAddSingleton(options);
         services.TryAddSingleton(registry);
         services.TryAddSingleton(inventory);
@@ -43,13 +47,16 @@ public static class DiffusionServiceCollectionExtensions
         services.TryAddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
 
         var builder = new DiffusionBuilder(services, registry, inventory);
-        foreach (var path in options.PluginPaths)
+        foreach (var path in options.PluginPaths.Skip(pluginPathsBefore))
         {
             builder.AddPluginsFrom(path);
         }
 
         return builder;
     }
+
+    private static T? Existing<T>(IServiceCollection services) where T : class =>
+        services.LastOrDefault(d => d.ServiceType == typeof(T) && !d.IsKeyedService)?.ImplementationInstance as T;
 
     private sealed class DiffusionBuilder(IServiceCollection services, NodeTypeRegistry registry, PluginInventory inventory) : IDiffusionBuilder
     {

@@ -36,9 +36,11 @@ internal static class ParamsChecker
         var received = value?.ToJsonString();
         if (value is null)
         {
-            if (param.Required)
+            // As in the JSON schema (PipelineSchema): null is accepted only by optional params whose default is null;
+            // otherwise binding fails later with a serializer message that names no param.
+            if (param.Required || param.Default is not null)
             {
-                issues.Add(new ValidationIssue(ValidationCodes.ParamType, $"Param \"{param.Name}\" of node \"{node.Id}\" ({descriptor.Name}) cannot be null: give {Expected(param)}.", pointer, node.Id, param.Name, "null"));
+                issues.Add(new ValidationIssue(ValidationCodes.ParamType, $"Param \"{param.Name}\" of node \"{node.Id}\" ({descriptor.Name}) cannot be null: give {Expected(param)}{(param.Required ? "" : " or leave it out for the default")}.", pointer, node.Id, param.Name, "null"));
             }
 
             return;
@@ -82,6 +84,22 @@ internal static class ParamsChecker
             ParamKind.Object => valueKind == JsonValueKind.Object,
             _ => true,
         };
+    }
+
+    /// <summary>
+    /// Whole numbers written as <c>1.0</c> or <c>1e3</c> pass the schema check, but the serializer refuses them for an
+    /// int property; rewrite them as plain integers so the node binds what the schema accepted.
+    /// </summary>
+    public static void NormalizeIntegers(JsonObject parameters, NodeTypeDescriptor descriptor)
+    {
+        foreach (var param in descriptor.Params.Where(p => p.Kind == ParamKind.Integer))
+        {
+            if (parameters[param.Name] is JsonValue value && value.GetValueKind() == JsonValueKind.Number
+                && value.ToJsonString().AsSpan().IndexOfAny(".eE") >= 0 && ToDouble(value) is var number && IsIntegral(number))
+            {
+                parameters[param.Name] = JsonValue.Create((long)number);
+            }
+        }
     }
 
     private static bool IsIntegral(double d) => Math.Abs(d) < 9e15 && d == Math.Floor(d);

@@ -45,9 +45,12 @@ public sealed class PipelineValidator(NodeTypeRegistry registry)
 
     private ValidatedNode? ValidateNode(NodeDefinition node, Dictionary<string, NodeDefinition> byId, string baseDirectory, List<ValidationIssue> issues)
     {
-        if (node.Type.Length == 0)
+        if (string.IsNullOrWhiteSpace(node.Type))
         {
-            return null; // the reader already reported the missing type
+            // The reader reports this too (same issue, so callers merging both can de-duplicate); it must also be an
+            // issue here, or a pipeline built in code (or run despite reader issues) would pass without this node.
+            issues.Add(new ValidationIssue(ValidationCodes.InvalidDocument, $"Node \"{node.Id}\" needs \"type\": the name of a node type (see `diffuse nodes`).", JsonPointer.NodeField(node.Id, "type"), node.Id));
+            return null;
         }
 
         if (!registry.TryGet(node.Type, out var registered))
@@ -68,6 +71,7 @@ public sealed class PipelineValidator(NodeTypeRegistry registry)
         var parameters = OptionsSchema.WithDefaults(descriptor.Params, node.Params);
         if (issues.Count == before)
         {
+            ParamsChecker.NormalizeIntegers(parameters, descriptor);
             RunNodeTypeValidation(node, registered, parameters, baseDirectory, issues);
         }
 
