@@ -188,7 +188,18 @@ public sealed class PipelineExecutor(IServiceProvider services, NodeOutputCache 
         var keys = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var node in pipeline.Nodes)
         {
-            var fingerprint = node.Type.NodeType.Fingerprint(new NodeValidationContext(node.Id, node.Params, pipeline.Definition.BaseDirectory));
+            string? fingerprint;
+            try
+            {
+                fingerprint = node.Type.NodeType.Fingerprint(new NodeValidationContext(node.Id, node.Params, pipeline.Definition.BaseDirectory));
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // A node that cannot say what it depends on (e.g. its file is missing) must not be answered from the
+                // cache; the node itself reports the problem when it runs.
+                fingerprint = "unfingerprintable:" + Guid.NewGuid().ToString("n");
+            }
+
             keys[node.Id] = CacheKeys.Compute(node, keys, fingerprint);
         }
 
