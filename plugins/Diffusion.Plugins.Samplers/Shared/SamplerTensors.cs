@@ -1,0 +1,40 @@
+using Diffusion.Contracts;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Diffusion.Plugins.Shared;
+
+/// <summary>
+/// The tensors a sampler loop creates besides its math: the starting sample, step noise and time inputs. Noise is drawn
+/// on the CPU from the request's generator in the loop dtype (diffusers' <c>randn_tensor</c>) and then moved.
+/// </summary>
+internal static class SamplerTensors
+{
+    /// <summary>A fresh x_T owned by the caller: a copy of the request's initial sample, or randn(shape) · scale.</summary>
+    public static Tensor Initial(SamplingRequest request, double initNoiseSigma)
+    {
+        using var scope = NewDisposeScope();
+        var x = request.InitialSample is { } given
+            ? given.to(request.DType, request.Device, copy: true)
+            : Noise(request) * initNoiseSigma;
+        return x.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Standard normal noise of the request's shape.</summary>
+    public static Tensor Noise(SamplingRequest request)
+    {
+        var noise = randn([.. request.Shape], request.DType, generator: request.Generator);
+        return request.Device.type == DeviceType.CPU ? noise : noise.to(request.Device);
+    }
+
+    /// <summary>The model time for every batch item.</summary>
+    public static Tensor Time(SamplingRequest request, double value) =>
+        full(request.Shape[0], (float)value, float32, request.Device);
+
+    /// <summary>Disposes the previous loop tensor and takes the next.</summary>
+    public static void Replace(ref Tensor x, Tensor next)
+    {
+        x.Dispose();
+        x = next;
+    }
+}

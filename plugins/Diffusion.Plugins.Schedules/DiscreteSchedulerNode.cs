@@ -1,0 +1,40 @@
+using Diffusion.Contracts;
+
+namespace Diffusion.Plugins.Schedules;
+
+/// <summary>The <c>scheduler.discrete</c> node: outputs a <see cref="DiscreteScheduler"/> built from its params.</summary>
+public sealed class DiscreteSchedulerNode : NodeType<DiscreteSchedulerOptions>
+{
+    /// <inheritdoc />
+    protected override string Name => "scheduler.discrete";
+
+    /// <inheritdoc />
+    protected override string Category => "scheduling";
+
+    /// <inheritdoc />
+    protected override string Description =>
+        "A discrete VP noise schedule (linear, scaled_linear, squaredcos_cap_v2 or given betas) with diffusers' timestep spacing and sigma rules.";
+
+    /// <inheritdoc />
+    protected override IReadOnlyList<PortDescriptor> Outputs { get; } =
+        [new PortDescriptor("scheduler", PortType.Scheduler, "The noise schedule.")];
+
+    /// <inheritdoc />
+    protected override IEnumerable<ValidationIssue> ValidateOptions(DiscreteSchedulerOptions options, NodeValidationContext context)
+    {
+        if (options.TrainedBetas is { } betas && betas.Count != options.NumTrainTimesteps)
+        {
+            yield return context.ParamIssue("trained_betas",
+                $"trained_betas has {betas.Count} values but num_train_timesteps is {options.NumTrainTimesteps}.");
+        }
+
+        if (options.BetaEnd < options.BetaStart)
+        {
+            yield return context.ParamIssue("beta_end", $"beta_end ({options.BetaEnd}) is below beta_start ({options.BetaStart}).");
+        }
+    }
+
+    /// <inheritdoc />
+    protected override Task<NodeOutputs> ExecuteAsync(INodeExecutionContext context, DiscreteSchedulerOptions options) =>
+        Task.FromResult(NodeOutputs.Of("scheduler", new DiscreteScheduler(options)));
+}
