@@ -1,0 +1,17 @@
+using Diffusion.Contracts;
+
+namespace Diffusion.Plugins.Images;
+
+/// <summary>The Images plugin (SkiaSharp): scatter plots, image grids, PNG files and metric tables.</summary>
+public sealed class ImagesPlugin : IDiffusionPlugin
+{
+    /// <inheritdoc />
+    public void Register(IPluginRegistrar registrar)
+    {
+        ArgumentNullException.ThrowIfNull(registrar);
+        registrar.AddNodeType(new ScatterPngNode());
+        registrar.AddNodeType(new ImageGridNode());
+        registrar.AddNodeType(new PngFilesNode());
+        registrar.AddNodeType(new MetricsTableNode());
+    }
+}

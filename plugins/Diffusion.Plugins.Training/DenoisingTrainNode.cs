@@ -1,0 +1,88 @@
+using Diffusion.Contracts;
+using Microsoft.Extensions.Logging;
+
+namespace Diffusion.Plugins.Training;
+
+/// <summary><c>train.denoising</c>: trains a replicate of a trainable denoiser on a dataset (see <see cref="DenoisingTrainer"/>).</summary>
+public sealed class DenoisingTrainNode : NodeType<DenoisingTrainOptions>
+{
+    /// <inheritdoc />
+    protected override string Name => "train.denoising";
+
+    /// <inheritdoc />
+    protected override string Category => "training";
+
+    /// <inheritdoc />
+    protected override string Description => "Trains a denoiser (ε, v, x0 or σ²-weighted score loss by its prediction type) with AdamW, EMA, gradient clipping, label dropout and resumable checkpoints.";
+
+    /// <inheritdoc />
+    protected override bool HasSideEffects => false;
+
+    /// <inheritdoc />
+    protected override IReadOnlyList<PortDescriptor> Inputs =>
+    [
+        new("data", PortType.Dataset, "Training data."),
+        new("denoiser", PortType.Denoiser, "The network to train (must be trainable); it is copied, never changed."),
+        new("scheduler", PortType.Scheduler, "The noise schedule that sets training times and the marginal."),
+    ];
+
+    /// <inheritdoc />
+    protected override IReadOnlyList<PortDescriptor> Outputs =>
+    [
+        new("denoiser", PortType.Denoiser, "The EMA network when ema_decay > 0, else the trained network."),
+        new("metrics", PortType.Metrics, "loss (last step), loss_avg (mean of the last 100 steps), it_per_s, steps, seconds."),
+    ];
+
+    /// <inheritdoc />
+    protected override IEnumerable<ValidationIssue> ValidateOptions(DenoisingTrainOptions options, NodeValidationContext context)
+    {
+        if (options.Betas.Length != 2 || options.Betas.Any(b => b < 0 || b >= 1))
+        {
+            yield return context.ParamIssue("betas", "betas must be two numbers in [0, 1), e.g. [0.9, 0.999].");
+        }
+
+        if (options.CheckpointEvery > 0 && string.IsNullOrEmpty(options.CheckpointPath))
+        {
+            yield return context.ParamIssue("checkpoint_every", "checkpoint_every needs checkpoint_path.");
+        }
+    }
+
+    /// <inheritdoc />
+    protected override Task<NodeOutputs> ExecuteAsync(INodeExecutionContext context, DenoisingTrainOptions options)
+    {
+        var data = context.GetInput<IDataset>("data");
+        var scheduler = context.GetInput<IScheduler>("scheduler");
+        var linked = context.GetInput<IDenoiser>("denoiser");
+        if (linked is not ITrainableDenoiser denoiser)
+        {
+            throw new ArgumentException($"train.denoising '{context.NodeId}': input 'denoiser' is a {linked.GetType().Name}, which cannot be trained; link a trainable denoiser such as denoiser.mlp2d.");
+        }
+
+        var environment = new DenoisingTrainer.Environment
+        {
+            Device = context.Run.Device,
+            DType = context.Run.DType,
+            Progress = context.Progress,
+            CancellationToken = context.CancellationToken,
+            Logger = context.Logger,
+            CheckpointPath = string.IsNullOrEmpty(options.CheckpointPath) ? null : context.ResolveOutputPath(options.CheckpointPath),
+            ResumePath = string.IsNullOrEmpty(options.Resume) ? null : context.ResolveInputPath(options.Resume),
+            Label = $"train.denoising '{context.NodeId}'",
+        };
+        var result = new DenoisingTrainer(options).Train(data, denoiser, scheduler, environment);
+        var losses = result.Losses;
+        var tail = losses.Skip(Math.Max(0, losses.Count - 100)).ToList();
+        var values = new Dictionary<string, double>(StringComparer.Ordinal)
+        {
+            ["loss"] = losses.Count > 0 ? losses[^1] : double.NaN,
+            ["loss_avg"] = tail.Count > 0 ? tail.Average() : double.NaN,
+            ["it_per_s"] = result.IterationsPerSecond,
+            ["steps"] = result.FirstStep + losses.Count,
+            ["seconds"] = result.Seconds,
+        };
+        context.Logger.LogInformation("{Node}: {Steps} steps in {Seconds:F1} s ({ItPerS:F0} it/s), final loss {Loss:F4} (last-100 mean {LossAvg:F4}).", context.NodeId, values["steps"], values["seconds"], values["it_per_s"], values["loss"], values["loss_avg"]);
+        return Task.FromResult(new NodeOutputs()
+            .With("denoiser", result.Denoiser)
+            .With("metrics", new MetricSet(options.Label ?? context.NodeId, values)));
+    }
+}
