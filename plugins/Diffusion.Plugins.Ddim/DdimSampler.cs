@@ -33,7 +33,8 @@ public sealed class DdimSampler : ISampler
         var alphasCumprod = request.Scheduler.AlphasCumprod;
         var schedule = request.Scheduler.CreateInferenceSchedule(request.Steps);
         var timesteps = schedule.Timesteps;
-        int stride = request.Scheduler.TrainTimesteps / timesteps.Count;
+        // diffusers' DDIMScheduler.step: prev_timestep = t − T // num_inference_steps.
+        int stride = request.Scheduler.TrainTimesteps / request.Steps;
         var x = SamplerTensors.Initial(request, initNoiseSigma: 1.0);
         for (int i = 0; i < timesteps.Count; i++)
         {

@@ -20,7 +20,21 @@ public sealed class DdpmDiffusersMapping : IDiffusersSchedulerMapping
         }
 
         var reader = new DiffusersConfig(className, config, stepKwargs);
-        var schedule = reader.ScheduleParams(spacing: "leading");
+        var schedule = reader.ScheduleParams(spacing: "leading", betaSchedules: ["linear", "scaled_linear", "squaredcos_cap_v2", "sigmoid", "laplace"]);
+        var varianceType = reader.Get("variance_type", "fixed_small");
+        if (varianceType == "fixed_large_log")
+        {
+            // DDPMScheduler.step takes the square root of _get_variance, which for fixed_large_log is log β_t < 0: NaN.
+            throw reader.Unsupported("variance_type", varianceType,
+                "diffusers' DDPMScheduler.step turns it into sqrt(log β_t), which is NaN; use fixed_large (σ_t² = β_t) instead");
+        }
+
+        if (varianceType is "learned" or "learned_range")
+        {
+            throw reader.Unsupported("variance_type", varianceType,
+                "learned variances need a model that outputs 2× channels; use fixed_small, fixed_small_log or fixed_large");
+        }
+
         var sampler = new JsonObject
         {
             ["prediction_type"] = reader.Choice("prediction_type", "epsilon", "epsilon", "v_prediction", "sample"),

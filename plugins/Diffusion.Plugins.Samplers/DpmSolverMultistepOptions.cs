@@ -4,10 +4,18 @@ namespace Diffusion.Plugins.Samplers;
 
 /// <summary>
 /// Params of <c>sampler.dpmpp_2m</c> (and, with solver order 3, <c>sampler.dpmpp_3m</c>); names follow diffusers'
-/// <c>DPMSolverMultistepScheduler</c> with algorithm_type dpmsolver++.
+/// <c>DPMSolverMultistepScheduler</c>.
 /// </summary>
 public record DpmSolverMultistepOptions
 {
+    /// <summary>
+    /// The solver family: dpmsolver++ (data prediction, Lu et al. 2022b), dpmsolver (noise prediction, Lu et al. 2022a), or
+    /// their SDE variants that add fresh noise every step.
+    /// </summary>
+    [Param("Algorithm: dpmsolver++ (data prediction), dpmsolver (noise prediction), sde-dpmsolver++ or sde-dpmsolver (stochastic).",
+        Choices = ["dpmsolver++", "dpmsolver", "sde-dpmsolver++", "sde-dpmsolver"])]
+    public string AlgorithmType { get; init; } = "dpmsolver++";
+
     /// <summary>What the denoiser predicts; <c>auto</c> reads it from the denoiser.</summary>
     [Param("What the denoiser predicts (auto: as the denoiser declares).", Choices = ["auto", "epsilon", "v_prediction", "sample"])]
     public string PredictionType { get; init; } = "auto";

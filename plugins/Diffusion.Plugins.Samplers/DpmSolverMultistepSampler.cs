@@ -6,13 +6,22 @@ using static TorchSharp.torch;
 namespace Diffusion.Plugins.Samplers;
 
 /// <summary>
-/// DPM-Solver++ multistep (Lu et al. 2022, "DPM-Solver++", Algorithm 2 and its third-order extension) in the data
-/// prediction x̂_0 and log-SNR λ = log(α/σ), h = λ_t − λ_s: x_t = (σ_t/σ_s) x_s − α_t (e^{−h} − 1) D, with D the
-/// first-, second- or third-order combination of past x̂_0; diffusers' <c>DPMSolverMultistepScheduler</c>.
+/// Multistep DPM-Solver in log-SNR λ = log(α/σ), h = λ_t − λ_s; diffusers' <c>DPMSolverMultistepScheduler</c>.
+/// <list type="bullet">
+/// <item><c>dpmsolver++</c> (Lu et al. 2022, "DPM-Solver++", Algorithm 2 and its third-order extension): data prediction
+/// x̂_0, x_t = (σ_t/σ_s) x_s − α_t (e^{−h} − 1) D.</item>
+/// <item><c>dpmsolver</c> (Lu et al. 2022, "DPM-Solver", Eq. 3.7 multistep form): noise prediction ε̂,
+/// x_t = (α_t/α_s) x_s − σ_t (e^{h} − 1) D.</item>
+/// <item><c>sde-dpmsolver++</c> / <c>sde-dpmsolver</c> (DPM-Solver++ paper, App. B, the SDE variants): the same with the
+/// variance-preserving noise term σ_t sqrt(1 − e^{−2h}) z, resp. σ_t sqrt(e^{2h} − 1) z, drawn every step.</item>
+/// </list>
+/// D is the first-, second- or third-order combination of past model outputs.
 /// </summary>
 public sealed class DpmSolverMultistepSampler : ISampler
 {
     private readonly DpmSolverMultistepOptions options;
+    private readonly bool dataPrediction;
+    private readonly bool stochastic;
 
     /// <summary>Creates the sampler.</summary>
     public DpmSolverMultistepSampler(DpmSolverMultistepOptions options)
@@ -20,8 +29,29 @@ public sealed class DpmSolverMultistepSampler : ISampler
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.SolverOrder, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.SolverOrder, 3);
+        (dataPrediction, stochastic) = options.AlgorithmType switch
+        {
+            "dpmsolver++" => (true, false),
+            "sde-dpmsolver++" => (true, true),
+            "dpmsolver" => (false, false),
+            "sde-dpmsolver" => (false, true),
+            _ => throw new ArgumentException(
+                $"sampler.dpmpp: algorithm_type '{options.AlgorithmType}' is unknown; use dpmsolver++, sde-dpmsolver++, dpmsolver or sde-dpmsolver."),
+        };
+        if (options.AlgorithmType == "sde-dpmsolver" && options.SolverOrder == 3)
+        {
+            throw new ArgumentException("sampler.dpmpp: algorithm_type sde-dpmsolver has no third-order update; use solver_order 1 or 2.");
+        }
+
+        if (options.SolverType is not ("midpoint" or "heun"))
+        {
+            throw new ArgumentException($"sampler.dpmpp: solver_type '{options.SolverType}' is unknown; use midpoint or heun.");
+        }
+
         this.options = options;
-        Info = new SamplerInfo(options.SolverOrder == 3 ? "dpmpp_3m" : "dpmpp_2m", Stochastic: false);
+        string name = (options.AlgorithmType.StartsWith("sde-", StringComparison.Ordinal) ? "sde_" : "")
+            + (dataPrediction ? "dpmpp_" : "dpm_") + (options.SolverOrder == 3 ? "3m" : "2m");
+        Info = new SamplerInfo(name, Stochastic: stochastic);
     }
 
     /// <inheritdoc />
@@ -48,39 +78,34 @@ public sealed class DpmSolverMultistepSampler : ISampler
                 bool lowerOrderFinal = i == N - 1 && (options.EulerAtFinal || (options.LowerOrderFinal && N < 15) || sigmas[N] == 0);
                 bool lowerOrderSecond = i == N - 2 && options.LowerOrderFinal && N < 15;
                 var modelOutput = request.Predict(x, SamplerTensors.Time(request, timesteps[i])).to(x.dtype);
-                var (alphaS, sigmaS) = AlphaSigma(sigmas[i], r);
-                var x0 = prediction switch
-                {
-                    PredictionType.Epsilon => (x - sigmaS * modelOutput) / alphaS,
-                    PredictionType.VPrediction => alphaS * x - sigmaS * modelOutput,
-                    PredictionType.Sample => modelOutput.alias(),
-                    _ => throw new NotSupportedException($"sampler.{Info.Name} cannot use a denoiser that predicts {prediction}."),
-                };
-                x0 = PredictedOriginal.Limit(x0, options.Thresholding, options.DynamicThresholdingRatio, options.SampleMaxValue, false, 1.0);
-                history.Add(x0.MoveToOuterDisposeScope());
+                var converted = ConvertModelOutput(prediction, modelOutput, x, sigmas[i], r);
+                history.Add(converted.MoveToOuterDisposeScope());
                 if (history.Count > options.SolverOrder)
                 {
                     history[0].Dispose();
                     history.RemoveAt(0);
                 }
 
+                // The SDE variants draw fresh float32 noise on every step, before choosing the order, as diffusers does.
+                var noise = stochastic ? StepNoise(request).to(x.dtype) : null;
+                var step = new Step(this, x, sigmas, i, r, noise);
                 Tensor next;
                 if (options.SolverOrder == 1 || lowerOrderCount < 1 || lowerOrderFinal)
                 {
-                    next = FirstOrder(x, sigmas, i, r, history[^1]);
+                    next = step.FirstOrder(history[^1]);
                 }
                 else if (options.SolverOrder == 2 || lowerOrderCount < 2 || lowerOrderSecond)
                 {
-                    next = SecondOrder(x, sigmas, i, r, history);
+                    next = step.SecondOrder(history[^1], history[^2]);
                 }
                 else
                 {
-                    next = ThirdOrder(x, sigmas, i, r, history);
+                    next = step.ThirdOrder(history[^1], history[^2], history[^3]);
                 }
 
                 lowerOrderCount = Math.Min(lowerOrderCount + 1, options.SolverOrder);
                 next = next.MoveToOuterDisposeScope();
-                request.OnStep?.Invoke(new SamplerStep(i, N, timesteps[i], next, history[^1]));
+                request.OnStep?.Invoke(new SamplerStep(i, N, timesteps[i], next, dataPrediction ? history[^1] : null));
                 SamplerTensors.Replace(ref x, next);
             }
         }
@@ -101,50 +126,156 @@ public sealed class DpmSolverMultistepSampler : ISampler
 
     private static double Lambda(double alpha, double sigma, Func<double, double> r) => r(r(Math.Log(alpha)) - r(Math.Log(sigma)));
 
-    /// <summary>DPM-Solver++(1), Lu et al. 2022, Eq. 8 with k = 1 (the DDIM step in data prediction).</summary>
-    private static Tensor FirstOrder(Tensor x, IReadOnlyList<double> sigmas, int i, Func<double, double> r, Tensor x0)
+    private static Tensor StepNoise(SamplingRequest request)
     {
-        var (alphaT, sigmaT) = AlphaSigma(sigmas[i + 1], r);
-        var (alphaS, sigmaS) = AlphaSigma(sigmas[i], r);
-        double h = r(Lambda(alphaT, sigmaT, r) - Lambda(alphaS, sigmaS, r));
-        return r(sigmaT / sigmaS) * x - r(alphaT * r(Math.Exp(-h) - 1)) * x0;
+        var noise = randn([.. request.Shape], float32, generator: request.Generator);
+        return request.Device.type == DeviceType.CPU ? noise : noise.to(request.Device);
     }
 
-    /// <summary>DPM-Solver++(2M), Lu et al. 2022, Algorithm 2: D = x̂_0 + (1/(2r)) (x̂_0 − x̂_0,prev) with r = h_prev/h.</summary>
-    private Tensor SecondOrder(Tensor x, IReadOnlyList<double> sigmas, int i, Func<double, double> r, List<Tensor> history)
+    /// <summary>
+    /// The quantity the solver extrapolates: x̂_0 for the ++ variants (then thresholded, Saharia et al. 2022, Sec. 2.3), ε̂
+    /// otherwise (thresholding goes through x̂_0 and back).
+    /// </summary>
+    private Tensor ConvertModelOutput(PredictionType prediction, Tensor modelOutput, Tensor x, double sigma, Func<double, double> r)
     {
-        var (alphaT, sigmaT) = AlphaSigma(sigmas[i + 1], r);
-        var (alphaS0, sigmaS0) = AlphaSigma(sigmas[i], r);
-        var (alphaS1, sigmaS1) = AlphaSigma(sigmas[i - 1], r);
-        double lambdaT = Lambda(alphaT, sigmaT, r), lambdaS0 = Lambda(alphaS0, sigmaS0, r), lambdaS1 = Lambda(alphaS1, sigmaS1, r);
-        double h = r(lambdaT - lambdaS0), h0 = r(lambdaS0 - lambdaS1), r0 = r(h0 / h);
-        var (m0, m1) = (history[^1], history[^2]);
-        var d1 = r(1.0 / r0) * (m0 - m1);
-        double expMinusHMinusOne = r(r(Math.Exp(-h)) - 1);
-        var result = r(sigmaT / sigmaS0) * x - r(alphaT * expMinusHMinusOne) * m0;
-        return options.SolverType == "heun"
-            ? result + r(alphaT * r(r(expMinusHMinusOne / h) + 1)) * d1
-            : result - r(0.5 * r(alphaT * expMinusHMinusOne)) * d1;
+        var (alphaS, sigmaS) = AlphaSigma(sigma, r);
+        if (dataPrediction)
+        {
+            var x0 = prediction switch
+            {
+                PredictionType.Epsilon => (x - sigmaS * modelOutput) / alphaS,
+                PredictionType.VPrediction => alphaS * x - sigmaS * modelOutput,
+                PredictionType.Sample => modelOutput.alias(),
+                _ => throw new NotSupportedException($"sampler.{Info.Name} cannot use a denoiser that predicts {prediction}."),
+            };
+            return PredictedOriginal.Limit(x0, options.Thresholding, options.DynamicThresholdingRatio, options.SampleMaxValue, false, 1.0);
+        }
+
+        var epsilon = prediction switch
+        {
+            PredictionType.Epsilon => modelOutput.alias(),
+            PredictionType.VPrediction => alphaS * modelOutput + sigmaS * x,
+            PredictionType.Sample => (x - alphaS * modelOutput) / sigmaS,
+            _ => throw new NotSupportedException($"sampler.{Info.Name} cannot use a denoiser that predicts {prediction}."),
+        };
+        if (!options.Thresholding)
+        {
+            return epsilon;
+        }
+
+        var thresholded = PredictedOriginal.Limit((x - sigmaS * epsilon) / alphaS, true, options.DynamicThresholdingRatio, options.SampleMaxValue, false, 1.0);
+        return (x - alphaS * thresholded) / sigmaS;
     }
 
-    /// <summary>DPM-Solver++(3M): the third-order multistep update with D1, D2 from three past x̂_0 (Lu et al. 2022, App. B).</summary>
-    private static Tensor ThirdOrder(Tensor x, IReadOnlyList<double> sigmas, int i, Func<double, double> r, List<Tensor> history)
+    /// <summary>One update from σ_i to σ_{i+1}, with the coefficients of its algorithm.</summary>
+    private readonly struct Step(DpmSolverMultistepSampler owner, Tensor x, IReadOnlyList<double> sigmas, int i, Func<double, double> r, Tensor? noise)
     {
-        var (alphaT, sigmaT) = AlphaSigma(sigmas[i + 1], r);
-        var (alphaS0, sigmaS0) = AlphaSigma(sigmas[i], r);
-        var (alphaS1, sigmaS1) = AlphaSigma(sigmas[i - 1], r);
-        var (alphaS2, sigmaS2) = AlphaSigma(sigmas[i - 2], r);
-        double lambdaT = Lambda(alphaT, sigmaT, r), lambdaS0 = Lambda(alphaS0, sigmaS0, r);
-        double lambdaS1 = Lambda(alphaS1, sigmaS1, r), lambdaS2 = Lambda(alphaS2, sigmaS2, r);
-        double h = r(lambdaT - lambdaS0), h0 = r(lambdaS0 - lambdaS1), h1 = r(lambdaS1 - lambdaS2);
-        double r0 = r(h0 / h), r1 = r(h1 / h);
-        var (m0, m1, m2) = (history[^1], history[^2], history[^3]);
-        var d10 = r(1.0 / r0) * (m0 - m1);
-        var d11 = r(1.0 / r1) * (m1 - m2);
-        var d1 = d10 + r(r0 / r(r0 + r1)) * (d10 - d11);
-        var d2 = r(1.0 / r(r0 + r1)) * (d10 - d11);
-        double e = r(r(Math.Exp(-h)) - 1);
-        return r(sigmaT / sigmaS0) * x - r(alphaT * e) * m0 + r(alphaT * r(r(e / h) + 1)) * d1
-            - r(alphaT * r(r(r(e + h) / r(h * h)) - 0.5)) * d2;
+        private (double Alpha, double Sigma, double Lambda) At(int index)
+        {
+            var (alpha, sigma) = AlphaSigma(sigmas[index], r);
+            return (alpha, sigma, Lambda(alpha, sigma, r));
+        }
+
+        /// <summary>Order 1 (DPM-Solver-1 / DPM-Solver++(1): the DDIM step in λ).</summary>
+        public Tensor FirstOrder(Tensor m0)
+        {
+            var (alphaT, sigmaT, lambdaT) = At(i + 1);
+            var (alphaS, sigmaS, lambdaS) = At(i);
+            double h = r(lambdaT - lambdaS);
+            return owner.options.AlgorithmType switch
+            {
+                "dpmsolver++" => r(sigmaT / sigmaS) * x - r(alphaT * r(r(Math.Exp(-h)) - 1)) * m0,
+                "dpmsolver" => r(alphaT / alphaS) * x - r(sigmaT * r(r(Math.Exp(h)) - 1)) * m0,
+                "sde-dpmsolver++" => r(r(sigmaT / sigmaS) * r(Math.Exp(-h))) * x + r(alphaT * r(1 - r(Math.Exp(-2.0 * h)))) * m0
+                    + r(sigmaT * r(Math.Sqrt(r(1 - r(Math.Exp(-2.0 * h)))))) * noise!,
+                _ => r(alphaT / alphaS) * x - r(2.0 * r(sigmaT * r(r(Math.Exp(h)) - 1))) * m0
+                    + r(sigmaT * r(Math.Sqrt(r(r(Math.Exp(2.0 * h)) - 1)))) * noise!,
+            };
+        }
+
+        /// <summary>Multistep order 2 (DPM-Solver++ Algorithm 2; D1 = (m0 − m1)/r0, r0 = h_prev/h), midpoint or heun form.</summary>
+        public Tensor SecondOrder(Tensor m0, Tensor m1)
+        {
+            var (alphaT, sigmaT, lambdaT) = At(i + 1);
+            var (alphaS0, sigmaS0, lambdaS0) = At(i);
+            var (_, _, lambdaS1) = At(i - 1);
+            double h = r(lambdaT - lambdaS0), h0 = r(lambdaS0 - lambdaS1), r0 = r(h0 / h);
+            var d1 = r(1.0 / r0) * (m0 - m1);
+            bool midpoint = owner.options.SolverType == "midpoint";
+            double expMinusH = r(Math.Exp(-h)), expH = r(Math.Exp(h)), expMinus2H = r(Math.Exp(-2.0 * h));
+            switch (owner.options.AlgorithmType)
+            {
+                case "dpmsolver++":
+                {
+                    double e = r(expMinusH - 1);
+                    var result = r(sigmaT / sigmaS0) * x - r(alphaT * e) * m0;
+                    return midpoint ? result - r(0.5 * r(alphaT * e)) * d1 : result + r(alphaT * r(r(e / h) + 1)) * d1;
+                }
+
+                case "dpmsolver":
+                {
+                    double e = r(expH - 1);
+                    var result = r(alphaT / alphaS0) * x - r(sigmaT * e) * m0;
+                    return midpoint ? result - r(0.5 * r(sigmaT * e)) * d1 : result - r(sigmaT * r(r(e / h) - 1)) * d1;
+                }
+
+                case "sde-dpmsolver++":
+                {
+                    double e = r(1 - expMinus2H);
+                    var result = r(r(sigmaT / sigmaS0) * expMinusH) * x + r(alphaT * e) * m0;
+                    result = midpoint ? result + r(0.5 * r(alphaT * e)) * d1 : result + r(alphaT * r(r(e / r(-2.0 * h)) + 1)) * d1;
+                    return result + r(sigmaT * r(Math.Sqrt(e))) * noise!;
+                }
+
+                default:
+                {
+                    double e = r(expH - 1);
+                    var result = r(alphaT / alphaS0) * x - r(2.0 * r(sigmaT * e)) * m0;
+                    result = midpoint ? result - r(sigmaT * e) * d1 : result - r(2.0 * r(sigmaT * r(r(e / h) - 1))) * d1;
+                    return result + r(sigmaT * r(Math.Sqrt(r(r(Math.Exp(2.0 * h)) - 1)))) * noise!;
+                }
+            }
+        }
+
+        /// <summary>Multistep order 3 (DPM-Solver++ App. B): D1, D2 from three past outputs.</summary>
+        public Tensor ThirdOrder(Tensor m0, Tensor m1, Tensor m2)
+        {
+            var (alphaT, sigmaT, lambdaT) = At(i + 1);
+            var (alphaS0, sigmaS0, lambdaS0) = At(i);
+            var (_, _, lambdaS1) = At(i - 1);
+            var (_, _, lambdaS2) = At(i - 2);
+            double h = r(lambdaT - lambdaS0), h0 = r(lambdaS0 - lambdaS1), h1 = r(lambdaS1 - lambdaS2);
+            double r0 = r(h0 / h), r1 = r(h1 / h);
+            var d10 = r(1.0 / r0) * (m0 - m1);
+            var d11 = r(1.0 / r1) * (m1 - m2);
+            var d1 = d10 + r(r0 / r(r0 + r1)) * (d10 - d11);
+            var d2 = r(1.0 / r(r0 + r1)) * (d10 - d11);
+            switch (owner.options.AlgorithmType)
+            {
+                case "dpmsolver++":
+                {
+                    double e = r(r(Math.Exp(-h)) - 1);
+                    return r(sigmaT / sigmaS0) * x - r(alphaT * e) * m0 + r(alphaT * r(r(e / h) + 1)) * d1
+                        - r(alphaT * r(r(r(e + h) / r(h * h)) - 0.5)) * d2;
+                }
+
+                case "dpmsolver":
+                {
+                    double e = r(r(Math.Exp(h)) - 1);
+                    return r(alphaT / alphaS0) * x - r(sigmaT * e) * m0 - r(sigmaT * r(r(e / h) - 1)) * d1
+                        - r(sigmaT * r(r(r(e - h) / r(h * h)) - 0.5)) * d2;
+                }
+
+                default:
+                {
+                    double e = r(1 - r(Math.Exp(-2.0 * h)));
+                    double twoH = r(2.0 * h);
+                    return r(r(sigmaT / sigmaS0) * r(Math.Exp(-h))) * x + r(alphaT * e) * m0
+                        + r(alphaT * r(r(e / r(-2.0 * h)) + 1)) * d1
+                        + r(alphaT * r(r(r(e - twoH) / r(twoH * twoH)) - 0.5)) * d2
+                        + r(sigmaT * r(Math.Sqrt(e))) * noise!;
+                }
+            }
+        }
     }
 }

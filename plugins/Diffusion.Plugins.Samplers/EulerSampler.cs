@@ -40,7 +40,9 @@ public sealed class EulerSampler : ISampler
             double sigma = sigmas[i];
             double gamma = options.STmin <= sigma && sigma <= options.STmax ? Math.Min(options.SChurn / (sigmas.Count - 1), Math.Sqrt(2) - 1) : 0.0;
             double sigmaHat = r(sigma * (gamma + 1));
-            var modelOutput = SigmaSpace.Call(request, x / r(Math.Sqrt(r(r(sigma * sigma) + 1))), sigma, timesteps[i]);
+            // timestep_type continuous (diffusers, v-prediction only): the model sees 0.25 log σ instead of t.
+            double time = options.TimestepType == "continuous" ? r(0.25 * r(Math.Log(sigma))) : timesteps[i];
+            var modelOutput = SigmaSpace.Call(request, x / r(Math.Sqrt(r(r(sigma * sigma) + 1))), sigma, time);
             var current = x;
             if (gamma > 0)
             {
@@ -51,7 +53,7 @@ public sealed class EulerSampler : ISampler
             // Karras et al. 2022, Algorithm 2, line 7–8: d = (x − D)/σ̂, x' = x + (σ_{i+1} − σ̂) d.
             var derivative = (current - denoised) / sigmaHat;
             var next = (current + derivative * r(sigmas[i + 1] - sigmaHat)).MoveToOuterDisposeScope();
-            request.OnStep?.Invoke(new SamplerStep(i, timesteps.Count, timesteps[i], next, denoised));
+            request.OnStep?.Invoke(new SamplerStep(i, timesteps.Count, time, next, denoised));
             SamplerTensors.Replace(ref x, next);
         }
 

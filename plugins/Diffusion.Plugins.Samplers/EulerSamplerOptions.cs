@@ -28,4 +28,9 @@ public sealed record EulerSamplerOptions
     /// <summary>How x_T is scaled when the sampler draws it.</summary>
     [Param("Initial noise scale: sigma_max, or unit_variance = sqrt(sigma_max²+1) (diffusers' leading spacing).", Choices = ["sigma_max", "unit_variance"])]
     public string InitNoiseSigma { get; init; } = "sigma_max";
+
+    /// <summary>What the model sees as time: the discrete timestep, or 0.25 log σ (diffusers' continuous timesteps, EDM-style v-models).</summary>
+    [Param("Model time: discrete (the timestep) or continuous (0.25·log σ, diffusers' timestep_type for v-prediction models).",
+        Choices = ["discrete", "continuous"])]
+    public string TimestepType { get; init; } = "discrete";
 }

@@ -40,12 +40,20 @@ public sealed class KDiffusionDiffusersMapping : IDiffusersSchedulerMapping
     private static DiffusersSchedulerPair Euler(DiffusersConfig reader)
     {
         var schedule = SigmaSchedule(reader, reader.ScheduleParams(spacing: "linspace"), hasSigmaBounds: true);
-        reader.Only("interpolation_type", "linear", "linear");
-        reader.Only("timestep_type", "discrete", "discrete");
+        if (reader.Get("interpolation_type", "linear") != "linear")
+        {
+            throw reader.Unsupported("interpolation_type", reader.Get("interpolation_type", "linear"),
+                "only linear is supported; diffusers' log_linear gives N + 1 sigmas for N timesteps and never reaches σ = 0");
+        }
+
         schedule["final_sigma"] = reader.Choice("final_sigmas_type", "zero", "zero", "sigma_min");
+        var prediction = reader.Choice("prediction_type", "epsilon", "epsilon", "v_prediction", "sample");
+        // continuous timesteps change what the model sees (0.25 log σ) only together with v_prediction, as in diffusers.
+        var timestepType = reader.Choice("timestep_type", "discrete", "discrete", "continuous");
         var sampler = new JsonObject
         {
-            ["prediction_type"] = reader.Choice("prediction_type", "epsilon", "epsilon", "v_prediction", "sample"),
+            ["prediction_type"] = prediction,
+            ["timestep_type"] = timestepType == "continuous" && prediction == "v_prediction" ? "continuous" : "discrete",
             ["s_churn"] = reader.StepArg("s_churn", 0.0),
             ["s_tmin"] = reader.StepArg("s_tmin", 0.0),
             ["s_tmax"] = reader.StepArg("s_tmax", double.PositiveInfinity),
@@ -69,7 +77,9 @@ public sealed class KDiffusionDiffusersMapping : IDiffusersSchedulerMapping
 
     private static DiffusersSchedulerPair Heun(DiffusersConfig reader)
     {
-        var schedule = SigmaSchedule(reader, reader.ScheduleParams(0.00085, 0.012, "linspace", hasRescale: false), hasSigmaBounds: false);
+        var schedule = SigmaSchedule(reader,
+            reader.ScheduleParams(0.00085, 0.012, "linspace", hasRescale: false, betaSchedules: ["linear", "scaled_linear", "squaredcos_cap_v2", "exp"]),
+            hasSigmaBounds: false);
         var sampler = new JsonObject
         {
             ["prediction_type"] = reader.Choice("prediction_type", "epsilon", "epsilon", "v_prediction", "sample"),
@@ -96,12 +106,11 @@ public sealed class KDiffusionDiffusersMapping : IDiffusersSchedulerMapping
     {
         var schedule = reader.ScheduleParams(spacing: "leading", hasRescale: false);
         schedule["set_alpha_to_one"] = reader.Get("set_alpha_to_one", false);
-        if (!reader.Get("skip_prk_steps", false))
+        var sampler = new JsonObject
         {
-            throw reader.Unsupported("skip_prk_steps", false, "only PLMS with skip_prk_steps = true is implemented; set it to true");
-        }
-
-        var sampler = new JsonObject { ["prediction_type"] = reader.Choice("prediction_type", "epsilon", "epsilon", "v_prediction") };
+            ["prediction_type"] = reader.Choice("prediction_type", "epsilon", "epsilon", "v_prediction"),
+            ["skip_prk_steps"] = reader.Get("skip_prk_steps", false),
+        };
         return Pair(schedule, "sampler.pndm", sampler);
     }
 
@@ -125,35 +134,54 @@ public sealed class KDiffusionDiffusersMapping : IDiffusersSchedulerMapping
         {
             schedule["sigma_schedule"] = karras ? "karras" : "exponential";
             schedule["sigma_range"] = "train";
+            // Karras timesteps are rounded (except for the cosine schedule); all are then stored as int64, which truncates.
             schedule["round_sigma_timesteps"] = karras && (string?)schedule["beta_schedule"] != "squaredcos_cap_v2";
+            schedule["integer_sigma_timesteps"] = true;
         }
 
         reader.Only("use_beta_sigmas", false, false);
         reader.Only("use_lu_lambdas", false, false);
         reader.Only("use_flow_sigmas", false, false);
         reader.Only("use_dynamic_shifting", false, false);
+        // Read only by flow sigmas and dynamic shifting, both rejected above: any value is inert.
         reader.Get("flow_shift", 1.0);
         reader.Get("time_shift_type", "exponential");
-        reader.Only<string?>("variance_type", null, null);
-        reader.Choice("algorithm_type", "dpmsolver++", "dpmsolver++");
-        var lambdaMinClipped = reader.Get<double?>("lambda_min_clipped", null);
-        if (lambdaMinClipped is { } clip && !double.IsNegativeInfinity(clip))
+        var variance = reader.Get<string?>("variance_type", null);
+        if (variance is not null)
         {
-            throw reader.Unsupported("lambda_min_clipped", clip, "only -inf (no clipping) is supported");
+            throw reader.Unsupported("variance_type", variance, "learned variances need a model with 2× output channels; only null is supported");
         }
 
-        schedule["final_sigma"] = reader.Choice("final_sigmas_type", "zero", "zero", "sigma_min");
-        int order = reader.Get("solver_order", 2);
-        if (order is < 1 or > 3)
+        // diffusers maps the retired "deis" to dpmsolver++ and the UniPC/DEIS solver types to midpoint.
+        var algorithm = reader.Choice("algorithm_type", "dpmsolver++", "dpmsolver++", "sde-dpmsolver++", "dpmsolver", "sde-dpmsolver", "deis");
+        algorithm = algorithm == "deis" ? "dpmsolver++" : algorithm;
+        var solverType = reader.Choice("solver_type", "midpoint", "midpoint", "heun", "logrho", "bh1", "bh2");
+        solverType = solverType == "heun" ? "heun" : "midpoint";
+        var lambdaMinClipped = ReadLambdaMinClipped(reader);
+        if (lambdaMinClipped is { } clip && !double.IsNegativeInfinity(clip))
         {
-            throw reader.Unsupported("solver_order", order, "use 1, 2 or 3");
+            schedule["lambda_min_clipped"] = clip;
+        }
+
+        var finalSigma = reader.Choice("final_sigmas_type", "zero", "zero", "sigma_min");
+        if (finalSigma == "zero" && algorithm is "dpmsolver" or "sde-dpmsolver")
+        {
+            throw reader.Unsupported("final_sigmas_type", finalSigma, $"algorithm_type {algorithm} needs sigma_min (diffusers rejects zero too)");
+        }
+
+        schedule["final_sigma"] = finalSigma;
+        int order = reader.Get("solver_order", 2);
+        if (order is < 1 or > 3 || (order == 3 && algorithm == "sde-dpmsolver"))
+        {
+            throw reader.Unsupported("solver_order", order, algorithm == "sde-dpmsolver" ? "sde-dpmsolver has orders 1 and 2" : "use 1, 2 or 3");
         }
 
         var sampler = new JsonObject
         {
+            ["algorithm_type"] = algorithm,
             ["prediction_type"] = reader.Choice("prediction_type", "epsilon", "epsilon", "v_prediction", "sample"),
             ["solver_order"] = order,
-            ["solver_type"] = reader.Choice("solver_type", "midpoint", "midpoint", "heun"),
+            ["solver_type"] = solverType,
             ["lower_order_final"] = reader.Get("lower_order_final", true),
             ["euler_at_final"] = reader.Get("euler_at_final", false),
             ["thresholding"] = reader.Get("thresholding", false),
@@ -161,6 +189,20 @@ public sealed class KDiffusionDiffusersMapping : IDiffusersSchedulerMapping
             ["sample_max_value"] = reader.Get("sample_max_value", 1.0),
         };
         return Pair(schedule, order == 3 ? "sampler.dpmpp_3m" : "sampler.dpmpp_2m", sampler);
+    }
+
+    /// <summary>lambda_min_clipped: a number, or the string "-inf"/"-Infinity" some configs hold.</summary>
+    private static double? ReadLambdaMinClipped(DiffusersConfig reader)
+    {
+        var node = reader.Get<System.Text.Json.JsonElement?>("lambda_min_clipped", null);
+        return node switch
+        {
+            null => null,
+            { ValueKind: System.Text.Json.JsonValueKind.Number } n => n.GetDouble(),
+            { ValueKind: System.Text.Json.JsonValueKind.String } t when t.GetString() is "-inf" or "-Infinity" => double.NegativeInfinity,
+            { ValueKind: System.Text.Json.JsonValueKind.Null } => null,
+            var other => throw reader.Unsupported("lambda_min_clipped", other.ToString(), "give a number or -inf"),
+        };
     }
 
     /// <summary>The Euler family's sigma options: karras/exponential sigmas (beta sigmas are not reproduced).</summary>

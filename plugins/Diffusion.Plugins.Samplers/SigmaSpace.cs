@@ -16,8 +16,8 @@ internal static class SigmaSpace
     public static Tensor Denoise(SamplingRequest request, PredictionType prediction, Tensor x, double sigma, double timestep)
     {
         var r = Precision.Of(x);
-        double cIn = r(1 / r(Math.Sqrt(r(r(sigma * sigma) + 1))));
-        var modelOutput = Call(request, x * cIn, sigma, timestep);
+        // diffusers' scale_model_input divides by sqrt(σ² + 1); multiplying by its reciprocal rounds differently.
+        var modelOutput = Call(request, x / r(Math.Sqrt(r(r(sigma * sigma) + 1))), sigma, timestep);
         return FromOutput(prediction, modelOutput, x, sigma, sigma);
     }
 
@@ -51,7 +51,8 @@ internal static class SigmaSpace
         return rule switch
         {
             "sigma_max" => max,
-            "unit_variance" => (float)Math.Sqrt(max * max + 1),
+            // (σ_max² + 1) ** 0.5 on a float32 tensor: rounded after each operation.
+            "unit_variance" => (float)Math.Sqrt((float)((float)(max * max) + 1)),
             _ => throw new ArgumentException($"init_noise_sigma '{rule}' is unknown; use sigma_max or unit_variance."),
         };
     }

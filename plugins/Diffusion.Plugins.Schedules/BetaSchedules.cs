@@ -41,27 +41,53 @@ internal static class BetaSchedules
         {
             "linear" => linspace(options.BetaStart, options.BetaEnd, T, precision),
             "scaled_linear" => linspace(Math.Sqrt(options.BetaStart), Math.Sqrt(options.BetaEnd), T, precision).pow(2),
-            "squaredcos_cap_v2" => tensor(CosineBetas(T), float64).to(precision),
+            "squaredcos_cap_v2" => tensor(AlphaBarBetas(T, CosineAlphaBar), float64).to(precision),
+            "exp" => tensor(AlphaBarBetas(T, ExponentialAlphaBar), float64).to(precision),
+            "laplace" => tensor(AlphaBarBetas(T, LaplaceAlphaBar), float64).to(precision),
+            "sigmoid" => SigmoidBetas(options, precision),
             _ => throw new ArgumentException(
-                $"scheduler.discrete: beta_schedule '{options.BetaSchedule}' is unknown; use linear, scaled_linear or squaredcos_cap_v2."),
+                $"scheduler.discrete: beta_schedule '{options.BetaSchedule}' is unknown; use linear, scaled_linear, squaredcos_cap_v2, exp, laplace or sigmoid."),
         };
     }
 
     /// <summary>
-    /// Nichol &amp; Dhariwal 2021, Eq. 17: ᾱ(t) = cos²((t/T + s)/(1 + s) · π/2) with s = 0.008, β_t = min(1 − ᾱ(t+1)/ᾱ(t), 0.999).
+    /// Betas from a continuous ᾱ(t), t ∈ [0, 1] (Nichol &amp; Dhariwal 2021, Eq. 17 form): β_i = min(1 − ᾱ((i+1)/T)/ᾱ(i/T), 0.999),
+    /// computed in double as diffusers' <c>betas_for_alpha_bar</c> does before its float32 tensor.
     /// </summary>
-    private static double[] CosineBetas(int T)
+    private static double[] AlphaBarBetas(int T, Func<double, double> alphaBar)
     {
-        static double AlphaBar(double t) => Math.Pow(Math.Cos((t + 0.008) / 1.008 * Math.PI / 2), 2);
         var betas = new double[T];
         for (int i = 0; i < T; i++)
         {
             double t1 = (double)i / T, t2 = (double)(i + 1) / T;
-            betas[i] = Math.Min(1 - AlphaBar(t2) / AlphaBar(t1), 0.999);
+            betas[i] = Math.Min(1 - alphaBar(t2) / alphaBar(t1), 0.999);
         }
 
         return betas;
     }
+
+    /// <summary>Nichol &amp; Dhariwal 2021, Eq. 17: ᾱ(t) = cos²((t + s)/(1 + s) · π/2), s = 0.008.</summary>
+    private static double CosineAlphaBar(double t) => Math.Pow(Math.Cos((t + 0.008) / 1.008 * Math.PI / 2), 2);
+
+    /// <summary>ᾱ(t) = exp(−12 t): the "exp" transform of diffusers' <c>betas_for_alpha_bar</c> (HeunDiscreteScheduler).</summary>
+    private static double ExponentialAlphaBar(double t) => Math.Exp(t * -12.0);
+
+    /// <summary>
+    /// Laplace noise schedule (Hang et al. 2024, "Improved Noise Schedule for Diffusion Training", Eq. 6 with μ = 0, b = 0.5):
+    /// λ(t) = −b·sgn(0.5 − t)·log(1 − 2|t − 0.5| + 10⁻⁶), ᾱ(t) = sqrt(e^λ/(1 + e^λ)) as diffusers' DDPMScheduler writes it.
+    /// </summary>
+    private static double LaplaceAlphaBar(double t)
+    {
+        double lambda = -0.5 * Math.CopySign(1.0, 0.5 - t) * Math.Log(1 - 2 * Math.Abs(0.5 - t) + 1e-6);
+        double snr = Math.Exp(lambda);
+        return Math.Sqrt(snr / (1 + snr));
+    }
+
+    /// <summary>
+    /// GeoDiff's sigmoid schedule (Xu et al. 2022, "GeoDiff", App. C): β = sigmoid(linspace(−6, 6, T))·(β_end − β_start) + β_start.
+    /// </summary>
+    private static Tensor SigmoidBetas(DiscreteSchedulerOptions options, ScalarType precision) =>
+        linspace(-6, 6, options.NumTrainTimesteps, precision).sigmoid() * (options.BetaEnd - options.BetaStart) + options.BetaStart;
 
     /// <summary>
     /// Lin et al. 2024, Algorithm 1: shift and scale sqrt(ᾱ) so the last is exactly 0 and the first is unchanged, then

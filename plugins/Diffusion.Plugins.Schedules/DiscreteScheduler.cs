@@ -12,12 +12,14 @@ namespace Diffusion.Plugins.Schedules;
 public sealed class DiscreteScheduler : IScheduler
 {
     // Euler/DPM-Solver replace ᾱ_{T−1} = 0 of a zero-terminal-SNR schedule by 2^-24 in the sigma view so σ stays finite.
-    private const double SmallestSigmaAlphaCumprod = 1.0 / (1 << 24);
+    // Only then: a schedule that merely gets small (squaredcos_cap_v2 ends at ᾱ ≈ 2.4e-9) keeps its own σ_max.
+    private const double ZeroSnrTerminalAlphaCumprod = 1.0 / (1 << 24);
 
     private readonly double[] alphasCumprod;
     private readonly double[] trainSigmas;
     private readonly double[] logTrainSigmas;
     private readonly bool float32Tables;
+    private readonly int lastTimestep;
 
     /// <summary>Builds the tables from validated options.</summary>
     public DiscreteScheduler(DiscreteSchedulerOptions options)
@@ -36,11 +38,9 @@ public sealed class DiscreteScheduler : IScheduler
             throw new ArgumentException($"scheduler.discrete: interpolation_type '{options.InterpolationType}' is not supported; use linear.");
         }
 
-        alphasCumprod = BetaSchedules.AlphasCumprod(options, float32Tables ? float32 : float64);
-        trainSigmas = alphasCumprod
-            .Select(a => Store(Math.Sqrt((1 - Math.Max(a, SmallestSigmaAlphaCumprod)) / Math.Max(a, SmallestSigmaAlphaCumprod))))
-            .ToArray();
-        logTrainSigmas = trainSigmas.Select(s => Store(Math.Log(s))).ToArray();
+        var precision = float32Tables ? float32 : float64;
+        alphasCumprod = BetaSchedules.AlphasCumprod(options, precision);
+        (trainSigmas, logTrainSigmas, lastTimestep) = SigmaTables(precision);
     }
 
     /// <summary>The options this schedule was built from.</summary>
@@ -69,7 +69,13 @@ public sealed class DiscreteScheduler : IScheduler
                 $"scheduler.discrete: {steps} inference steps cannot exceed num_train_timesteps = {T}.");
         }
 
-        var timesteps = TimestepSpacing.Create(Options.TimestepSpacing, T, steps, Options.StepsOffset, Options.IntegerTimesteps);
+        var timesteps = TimestepSpacing.Create(Options.TimestepSpacing, T, steps, Options.StepsOffset, Options.IntegerTimesteps, lastTimestep);
+        if (timesteps.Length == 0)
+        {
+            throw new ArgumentException(
+                $"scheduler.discrete: lambda_min_clipped {Options.LambdaMinClipped} leaves no timestep for {steps} steps; lower it or use more steps.");
+        }
+
         if (timesteps.Any(t => t < 0 || t > T - 1))
         {
             throw new ArgumentException(
@@ -89,8 +95,10 @@ public sealed class DiscreteScheduler : IScheduler
                 sigmas = Options.SigmaSchedule == "karras"
                     ? SigmaSchedules.Karras(low, high, timesteps.Length)
                     : SigmaSchedules.Exponential(low, high, timesteps.Length);
-                timesteps = sigmas.Select(s => SigmaSchedules.SigmaToT(s, logTrainSigmas))
-                    .Select(t => Options.RoundSigmaTimesteps ? Math.Round(t, MidpointRounding.ToEven) : Store(t))
+                timesteps = sigmas.Select(s => SigmaSchedules.SigmaToT(s, logTrainSigmas, Store))
+                    .Select(t => Options.RoundSigmaTimesteps ? Math.Round(t, MidpointRounding.ToEven) : t)
+                    // DPM-Solver stores its timesteps as int64, which truncates the fractional ones toward zero.
+                    .Select(t => Options.IntegerSigmaTimesteps ? Math.Truncate(t) : Store(t))
                     .ToArray();
                 break;
             default:
@@ -145,6 +153,35 @@ public sealed class DiscreteScheduler : IScheduler
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
         return randint(0, TrainTimesteps, [batch], dtype: int64, generator: generator);
     }
+
+    /// <summary>
+    /// σ_t = sqrt((1 − ᾱ_t)/ᾱ_t) and log σ_t (Karras et al. 2022, Table 1), op by op in the table precision as diffusers
+    /// computes them, and the last timestep DPM-Solver keeps when λ_t = log α_t − log σ_t is clipped from below
+    /// (Lu et al. 2022, DPM-Solver++, Sec. 5: lambda_min_clipped for cosine schedules).
+    /// </summary>
+    private (double[] Sigmas, double[] LogSigmas, int LastTimestep) SigmaTables(ScalarType precision)
+    {
+        using var scope = NewDisposeScope();
+        var alphaCumprod = tensor(alphasCumprod, float64).to(precision);
+        if (Options.RescaleBetasZeroSnr)
+        {
+            alphaCumprod[-1] = tensor(ZeroSnrTerminalAlphaCumprod, precision);
+        }
+
+        var sigmas = ((1 - alphaCumprod) / alphaCumprod).sqrt();
+        var logSigmas = sigmas.log();
+        int last = Options.NumTrainTimesteps;
+        if (Options.LambdaMinClipped is { } clip)
+        {
+            // diffusers: T − searchsorted(flip(λ), clip), i.e. drop the timesteps whose λ is below the clip.
+            var lambda = alphaCumprod.sqrt().log() - (1 - alphaCumprod).sqrt().log();
+            last -= (int)(lambda < clip).sum().item<long>();
+        }
+
+        return (ToDoubles(sigmas), ToDoubles(logSigmas), last);
+    }
+
+    private static double[] ToDoubles(Tensor values) => values.to(float64).data<double>().ToArray();
 
     private (double Low, double High) SigmaRange(double[] spacedSigmas)
     {

@@ -22,8 +22,8 @@ public sealed record DiscreteSchedulerOptions
     public double BetaEnd { get; init; } = 0.02;
 
     /// <summary>How β_t is laid out over t.</summary>
-    [Param("β schedule: linear (Ho et al. 2020), scaled_linear (Stable Diffusion), squaredcos_cap_v2 (Nichol & Dhariwal 2021).",
-        Choices = ["linear", "scaled_linear", "squaredcos_cap_v2"])]
+    [Param("β schedule: linear (Ho et al. 2020), scaled_linear (Stable Diffusion), squaredcos_cap_v2 (Nichol & Dhariwal 2021), exp (ᾱ = e^(−12t)), laplace (Hang et al. 2024), sigmoid (GeoDiff).",
+        Choices = ["linear", "scaled_linear", "squaredcos_cap_v2", "exp", "laplace", "sigmoid"])]
     public string BetaSchedule { get; init; } = "linear";
 
     /// <summary>Explicit β_t (length T); overrides <see cref="BetaSchedule"/> when given.</summary>
@@ -72,6 +72,17 @@ public sealed record DiscreteSchedulerOptions
     /// <summary>Whether timesteps derived from karras/exponential sigmas are rounded to integers (DPM-Solver does).</summary>
     [Param("Round the timesteps that karras/exponential sigmas map back to.")]
     public bool RoundSigmaTimesteps { get; init; }
+
+    /// <summary>Whether timesteps derived from karras/exponential sigmas are then truncated to integers (DPM-Solver's int64 timesteps).</summary>
+    [Param("Truncate the timesteps that karras/exponential sigmas map back to (after rounding, if any) to integers, as DPM-Solver's int64 timesteps.")]
+    public bool IntegerSigmaTimesteps { get; init; }
+
+    /// <summary>
+    /// Lowest log-SNR λ = log(α/σ) an inference timestep may have (DPM-Solver's lambda_min_clipped); null keeps every timestep.
+    /// Applies to the linspace_n_plus_1, leading_n_plus_1 and trailing spacings.
+    /// </summary>
+    [Param("Drop the noisiest timesteps whose log-SNR is below this (DPM-Solver's lambda_min_clipped; null: no clipping).")]
+    public double? LambdaMinClipped { get; init; }
 
     /// <summary>The σ after the last step.</summary>
     [Param("Final sigma: zero, or sigma_min (σ at t=0).", Choices = ["zero", "sigma_min"])]

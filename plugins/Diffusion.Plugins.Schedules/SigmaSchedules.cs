@@ -40,7 +40,10 @@ internal static class SigmaSchedules
     /// The (fractional) timestep whose σ is <paramref name="sigma"/>: linear interpolation of log σ between the two
     /// neighbouring training timesteps, as k-diffusion's <c>sigma_to_t</c>.
     /// </summary>
-    public static double SigmaToT(double sigma, IReadOnlyList<double> logSigmas)
+    /// <param name="sigma">The noise level.</param>
+    /// <param name="logSigmas">log σ of the training timesteps (increasing).</param>
+    /// <param name="store">Rounding to the table precision (diffusers subtracts two float32 table entries in float32).</param>
+    public static double SigmaToT(double sigma, IReadOnlyList<double> logSigmas, Func<double, double> store)
     {
         double logSigma = Math.Log(Math.Max(sigma, 1e-10));
         // low = the last index whose log σ is ≤ log_sigma (the table increases with t), clipped to T−2.
@@ -55,7 +58,7 @@ internal static class SigmaSchedules
 
         low = Math.Min(low, logSigmas.Count - 2);
         double lowValue = logSigmas[low], highValue = logSigmas[low + 1];
-        double w = Math.Clamp((lowValue - logSigma) / (lowValue - highValue), 0, 1);
+        double w = Math.Clamp((lowValue - logSigma) / store(lowValue - highValue), 0, 1);
         return (1 - w) * low + w * (low + 1);
     }
 }

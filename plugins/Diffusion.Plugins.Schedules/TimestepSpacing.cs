@@ -7,13 +7,22 @@ namespace Diffusion.Plugins.Schedules;
 /// </summary>
 internal static class TimestepSpacing
 {
-    public static double[] Create(string spacing, int T, int N, int stepsOffset, bool integer) => spacing switch
+    /// <param name="spacing">The rule.</param>
+    /// <param name="T">Number of training timesteps.</param>
+    /// <param name="N">Number of inference steps.</param>
+    /// <param name="stepsOffset">Added to leading timesteps.</param>
+    /// <param name="integer">Round linspace timesteps to integers.</param>
+    /// <param name="last">
+    /// One past the largest usable timestep: T, or fewer where DPM-Solver's lambda_min_clipped drops the noisiest ones;
+    /// only the DPM-Solver rules (the n_plus_1 ones and trailing) start below it, as diffusers does.
+    /// </param>
+    public static double[] Create(string spacing, int T, int N, int stepsOffset, bool integer, int last) => spacing switch
     {
         "linspace" => Descending(Linspace(0, T - 1, N), integer),
         "leading" => Leading(T, N, N, stepsOffset),
-        "trailing" => Trailing(T, N),
-        "linspace_n_plus_1" => Descending(Linspace(0, T - 1, N + 1), true)[..N],
-        "leading_n_plus_1" => Leading(T, N + 1, N + 1, stepsOffset)[..N],
+        "trailing" => Trailing(last, (double)T / N),
+        "linspace_n_plus_1" => Descending(Linspace(0, last - 1, N + 1), true)[..N],
+        "leading_n_plus_1" => Leading(last, N + 1, N + 1, stepsOffset)[..N],
         _ => throw new ArgumentException(
             $"scheduler.discrete: timestep_spacing '{spacing}' is unknown; use leading, trailing, linspace, linspace_n_plus_1 or leading_n_plus_1."),
     };
@@ -61,15 +70,19 @@ internal static class TimestepSpacing
         return result;
     }
 
-    /// <summary>Trailing: round(T − k · T/N) − 1 for k = 0.. while positive (Lin et al. 2024, Sec. 3.4).</summary>
-    private static double[] Trailing(int T, int N)
+    /// <summary>
+    /// Trailing: round(start − k · T/N) − 1 for k = 0.. while start − k · T/N &gt; 0 (Lin et al. 2024, Sec. 3.4), start = T
+    /// (or DPM-Solver's clipped last timestep); numpy.arange's length and fill rule, so counts match it exactly.
+    /// </summary>
+    private static double[] Trailing(int start, double stepRatio)
     {
-        double stepRatio = (double)T / N;
-        int count = (int)Math.Ceiling(T / stepRatio);
+        int count = (int)Math.Ceiling(start / stepRatio);
+        // numpy.arange fills start + k·δ with δ = (start − step) − start, not −step itself.
+        double delta = (start - stepRatio) - start;
         var result = new double[count];
         for (int k = 0; k < count; k++)
         {
-            result[k] = Math.Round(T - k * stepRatio, MidpointRounding.ToEven) - 1;
+            result[k] = Math.Round(start + k * delta, MidpointRounding.ToEven) - 1;
         }
 
         return result;

@@ -87,18 +87,26 @@ internal sealed class DiffusersConfig
     /// <summary>
     /// The <c>scheduler.discrete</c> params shared by every diffusers class: betas, spacing, offset, zero-SNR rescale.
     /// </summary>
-    public JsonObject ScheduleParams(double betaStart = 0.0001, double betaEnd = 0.02, string spacing = "leading", bool hasRescale = true)
+    /// <param name="betaStart">The class's default beta_start.</param>
+    /// <param name="betaEnd">The class's default beta_end.</param>
+    /// <param name="spacing">The class's default timestep_spacing.</param>
+    /// <param name="hasRescale">Whether the class has rescale_betas_zero_snr.</param>
+    /// <param name="betaSchedules">The beta schedules the class implements (besides given trained_betas).</param>
+    public JsonObject ScheduleParams(double betaStart = 0.0001, double betaEnd = 0.02, string spacing = "leading", bool hasRescale = true,
+        string[]? betaSchedules = null)
     {
+        var trained = Get<double[]?>("trained_betas", null);
+        betaSchedules ??= ["linear", "scaled_linear", "squaredcos_cap_v2"];
         var result = new JsonObject
         {
             ["num_train_timesteps"] = Get("num_train_timesteps", 1000),
             ["beta_start"] = Get("beta_start", betaStart),
             ["beta_end"] = Get("beta_end", betaEnd),
-            ["beta_schedule"] = Choice("beta_schedule", "linear", "linear", "scaled_linear", "squaredcos_cap_v2"),
+            // diffusers ignores beta_schedule when trained_betas are given.
+            ["beta_schedule"] = trained is null ? Choice("beta_schedule", "linear", betaSchedules) : Get("beta_schedule", "linear"),
             ["timestep_spacing"] = Choice("timestep_spacing", spacing, "leading", "trailing", "linspace"),
             ["steps_offset"] = Get("steps_offset", 0),
         };
-        var trained = Get<double[]?>("trained_betas", null);
         if (trained is not null)
         {
             result["trained_betas"] = new JsonArray([.. trained.Select(b => (JsonNode?)JsonValue.Create(b))]);

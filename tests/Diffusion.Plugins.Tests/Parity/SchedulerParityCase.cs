@@ -15,7 +15,7 @@ public sealed partial record SchedulerParityCase(string Name, string JsonPath, J
     public static SchedulerParityCase Load(string name)
     {
         var path = Path.Combine(Folder, name + ".json");
-        return new SchedulerParityCase(name, path, (JsonObject)JsonNode.Parse(File.ReadAllText(path))!);
+        return new SchedulerParityCase(name, path, (JsonObject)JsonNode.Parse(QuoteNonFiniteNumbers(File.ReadAllText(path)))!);
     }
 
     public string TensorsPath => Path.ChangeExtension(JsonPath, ".safetensors");
@@ -66,4 +66,11 @@ public sealed partial record SchedulerParityCase(string Name, string JsonPath, J
 
     [GeneratedRegex(@"\(=\s*([0-9.eE+-]+)\s*\)")]
     private static partial Regex InitSigmaPattern();
+
+    /// <summary>
+    /// Python's json writes -Infinity, Infinity and NaN as bare tokens (e.g. lambda_min_clipped in a full config dump);
+    /// System.Text.Json rejects them, so they become strings, which the mappings read as numbers.
+    /// </summary>
+    private static string QuoteNonFiniteNumbers(string json) =>
+        System.Text.RegularExpressions.Regex.Replace(json, @"(?<=[:\[,]\s*)(-?Infinity|NaN)(?=\s*[,\]}])", "\"$1\"");
 }

@@ -12,7 +12,7 @@ public sealed class DdpmLeakTests
     {
         public DenoiserInfo Info { get; } = new() { Prediction = PredictionType.Epsilon, SampleShape = [2] };
 
-        public Tensor Forward(Tensor sample, Tensor time, Conditioning? conditioning = null) => sample * 0.1;
+        public Tensor Forward(Tensor sample, Tensor time, Diffusion.Contracts.Conditioning? conditioning = null) => sample * 0.1;
     }
 
     [Fact]

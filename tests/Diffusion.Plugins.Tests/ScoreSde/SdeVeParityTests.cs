@@ -75,7 +75,7 @@ public sealed class SdeVeParityTests(ITestOutputHelper output)
     {
         public DenoiserInfo Info { get; } = new() { Prediction = PredictionType.Score, TimeInput = TimeInput.Sigma, SampleShape = sampleShape };
 
-        public torch.Tensor Forward(torch.Tensor sample, torch.Tensor time, Conditioning? conditioning = null)
+        public torch.Tensor Forward(torch.Tensor sample, torch.Tensor time, Diffusion.Contracts.Conditioning? conditioning = null)
         {
             using var scope = torch.NewDisposeScope();
             var sigma = time.to_type(torch.ScalarType.Float64).reshape(-1, 1, 1, 1);

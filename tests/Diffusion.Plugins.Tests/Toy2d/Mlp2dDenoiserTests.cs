@@ -57,7 +57,7 @@ public sealed class Mlp2dDenoiserTests : IDisposable
         var loaded = Mlp2dDenoiser.Load(path, CPU);
         var x = randn(4, 2);
         var t = tensor(new long[] { 1, 200, 500, 999 });
-        var labels = new Conditioning { ClassLabels = tensor(new long[] { 0, 1, 2, 3 }) };
+        var labels = new Diffusion.Contracts.Conditioning { ClassLabels = tensor(new long[] { 0, 1, 2, 3 }) };
 
         loaded.Info.Prediction.Should().Be(PredictionType.VPrediction);
         loaded.Info.NumClasses.Should().Be(3);

@@ -135,7 +135,7 @@ public sealed class DenoisingTrainerTests : IDisposable
     {
         public DenoiserInfo Info { get; } = new() { Prediction = PredictionType.Epsilon, SampleShape = [2] };
 
-        public Tensor Forward(Tensor sample, Tensor time, Conditioning? conditioning = null) => zeros_like(sample);
+        public Tensor Forward(Tensor sample, Tensor time, Diffusion.Contracts.Conditioning? conditioning = null) => zeros_like(sample);
     }
 
     /// <summary>Records the class labels the trainer passes, delegating everything else.</summary>
@@ -147,7 +147,7 @@ public sealed class DenoisingTrainerTests : IDisposable
 
         public IReadOnlyDictionary<string, string> Config => inner.Config;
 
-        public Tensor Forward(Tensor sample, Tensor time, Conditioning? conditioning = null)
+        public Tensor Forward(Tensor sample, Tensor time, Diffusion.Contracts.Conditioning? conditioning = null)
         {
             if (conditioning?.ClassLabels is { } given)
             {
