@@ -1,7 +1,14 @@
 using Diffusion.Cli;
 using Diffusion.Cli.Bench;
 using Diffusion.Cli.Commands;
+using Spectre.Console;
 using Spectre.Console.Cli;
+
+// Tables and messages are read by people in terminals and by tools in logs: never wrap them at 80 columns there.
+if (Console.IsOutputRedirected)
+{
+    AnsiConsole.Profile.Width = 240;
+}
 
 var app = new CommandApp();
 app.Configure(config =>

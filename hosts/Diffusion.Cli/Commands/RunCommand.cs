@@ -62,19 +62,21 @@ internal sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         }
 
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var finished = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
             e.Cancel = true;
             if (cancel.IsCancellationRequested)
             {
-                Environment.Exit(ExitCodes.Cancelled);
+                ExitNow();
             }
 
             Console.Error.WriteLine("Cancelling (outputs already written are kept)...");
             cancel.Cancel();
 
             // Nodes check the token every step; one that is stuck in a long native call must not hold the user up.
-            _ = Task.Delay(CancelGrace).ContinueWith(_ => Environment.Exit(ExitCodes.Cancelled), TaskScheduler.Default);
+            // Outputs are written atomically (temp file + rename), so exiting mid-step loses nothing already written.
+            _ = Task.Delay(CancelGrace, finished.Token).ContinueWith(t => { if (!t.IsCanceled) { ExitNow(); } }, TaskScheduler.Default);
         };
         Console.CancelKeyPress += onCancel;
         try
@@ -101,8 +103,16 @@ internal sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         }
         finally
         {
+            finished.Cancel();
             Console.CancelKeyPress -= onCancel;
         }
+    }
+
+    private static void ExitNow()
+    {
+        Console.Out.Flush();
+        Console.Error.WriteLine("Cancelled.");
+        Environment.Exit(ExitCodes.Cancelled);
     }
 
     private static void PrintSummary(PipelineRunResult result)
