@@ -1,0 +1,72 @@
+using Diffusion.Contracts;
+
+namespace Diffusion.Plugins.Denoisers;
+
+/// <summary>The <c>denoiser.unet2d</c> node: a fresh or pretrained diffusers UNet2DModel as a trainable denoiser.</summary>
+public sealed class UNet2DDenoiserNode : NodeType<UNet2DDenoiserOptions>
+{
+    /// <inheritdoc />
+    protected override string Name => UNet2DDenoiser.NodeTypeName;
+
+    /// <inheritdoc />
+    protected override string Category => "networks";
+
+    /// <inheritdoc />
+    protected override string Description =>
+        "A diffusers-compatible UNet2DModel (DDPM UNet). Loads a diffusers folder or our checkpoint, or builds fresh weights from the architecture params. " +
+        "Class-conditional with num_class_embeds = classes + 1 (last label = null label).";
+
+    /// <inheritdoc />
+    protected override IReadOnlyList<PortDescriptor> Outputs => [new("denoiser", PortType.Denoiser, "The network.")];
+
+    /// <inheritdoc />
+    protected override IEnumerable<ValidationIssue> ValidateOptions(UNet2DDenoiserOptions options, NodeValidationContext context)
+    {
+        if (!string.IsNullOrWhiteSpace(options.Pretrained))
+        {
+            yield break;
+        }
+
+        string? problem = null;
+        try
+        {
+            UNet2DDenoiser.FreshConfig(options).Validate($"node '{context.NodeId}'");
+            if (options.BlockOutChannels.Any(c => c % options.NormNumGroups != 0))
+            {
+                problem = $"norm_num_groups {options.NormNumGroups} must divide every entry of block_out_channels.";
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            problem = e.Message;
+        }
+
+        if (problem is not null)
+        {
+            yield return context.ParamIssue("block_out_channels", problem);
+        }
+    }
+
+    /// <inheritdoc />
+    public override string? Fingerprint(NodeValidationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var pretrained = context.Params["pretrained"]?.GetValue<string>();
+        if (string.IsNullOrWhiteSpace(pretrained))
+        {
+            return null;
+        }
+
+        var path = Path.GetFullPath(pretrained, context.BaseDirectory);
+        var file = Directory.Exists(path) ? Path.Combine(path, "diffusion_pytorch_model.safetensors") : path;
+        return File.Exists(file) ? $"{file}:{File.GetLastWriteTimeUtc(file).Ticks}:{new FileInfo(file).Length}" : null;
+    }
+
+    /// <inheritdoc />
+    protected override Task<NodeOutputs> ExecuteAsync(INodeExecutionContext context, UNet2DDenoiserOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var denoiser = UNet2DDenoiser.Create(options, context.ResolveInputPath, context.Run.Device);
+        return Task.FromResult(NodeOutputs.Of("denoiser", denoiser));
+    }
+}

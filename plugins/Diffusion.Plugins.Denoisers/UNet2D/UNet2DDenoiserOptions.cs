@@ -1,0 +1,59 @@
+using Diffusion.Contracts;
+
+namespace Diffusion.Plugins.Denoisers;
+
+/// <summary>
+/// Params of <c>denoiser.unet2d</c>: either <see cref="Pretrained"/> (a diffusers folder with config.json +
+/// diffusion_pytorch_model.safetensors, or one of our checkpoint .safetensors files whose metadata holds the config),
+/// or the architecture fields of a fresh model (names and meaning as in diffusers' UNet2DModel config).
+/// </summary>
+public sealed record UNet2DDenoiserOptions
+{
+    /// <summary>Weights to load; empty for a fresh model.</summary>
+    [Param("A diffusers UNet2DModel folder or a checkpoint .safetensors (config in metadata); empty for fresh weights.")]
+    public string Pretrained { get; init; } = "";
+
+    /// <summary>Image side.</summary>
+    [Param("Image height and width of a fresh model.", Min = 4)]
+    public int SampleSize { get; init; } = 28;
+
+    /// <summary>Image channels (in and out).</summary>
+    [Param("Image channels of a fresh model.", Min = 1)]
+    public int InChannels { get; init; } = 1;
+
+    /// <summary>Channels per resolution level.</summary>
+    [Param("Channels of each encoder stage of a fresh model.")]
+    public IReadOnlyList<int> BlockOutChannels { get; init; } = [32, 64, 64];
+
+    /// <summary>ResNet layers per encoder stage.</summary>
+    [Param("ResNet layers per encoder stage (decoder stages have one more).", Min = 1)]
+    public int LayersPerBlock { get; init; } = 1;
+
+    /// <summary>Encoder stage types.</summary>
+    [Param("Encoder stages: DownBlock2D or AttnDownBlock2D.")]
+    public IReadOnlyList<string> DownBlockTypes { get; init; } = ["DownBlock2D", "DownBlock2D", "AttnDownBlock2D"];
+
+    /// <summary>Decoder stage types.</summary>
+    [Param("Decoder stages: UpBlock2D or AttnUpBlock2D.")]
+    public IReadOnlyList<string> UpBlockTypes { get; init; } = ["AttnUpBlock2D", "UpBlock2D", "UpBlock2D"];
+
+    /// <summary>Attention head width.</summary>
+    [Param("Width of one attention head.", Min = 1)]
+    public int AttentionHeadDim { get; init; } = 32;
+
+    /// <summary>GroupNorm groups.</summary>
+    [Param("GroupNorm groups; must divide every stage's channels.", Min = 1)]
+    public int NormNumGroups { get; init; } = 8;
+
+    /// <summary>Class table size: classes + 1 (the last label is the null label for guidance); 0 for unconditional.</summary>
+    [Param("Size of the class table: number of classes + 1 (the last is the null label used by guidance); 0 = unconditional.", Min = 0)]
+    public int NumClassEmbeds { get; init; }
+
+    /// <summary>What the network predicts.</summary>
+    [Param("What the network predicts (checkpoints override it with their own).", Choices = ["epsilon", "v_prediction", "sample"])]
+    public string Prediction { get; init; } = "epsilon";
+
+    /// <summary>Seeds fresh weights.</summary>
+    [Param("Seed of fresh weights.")]
+    public long Seed { get; init; }
+}
