@@ -164,10 +164,18 @@ class UNet2D(nn.Module):
         return self.conv_out(F.silu(self.conv_norm_out(x)))
 
 
-def load(folder):
+def load(path):
+    """A diffusers folder (config.json + diffusion_pytorch_model.safetensors) or one of our checkpoints, whose
+    safetensors metadata holds the config under "config"."""
+    from safetensors import safe_open
     from safetensors.torch import load_file
-    cfg = json.load(open(f"{folder}/config.json"))
+    if path.endswith(".safetensors"):
+        with safe_open(path, "pt") as f:
+            cfg = json.loads(f.metadata()["config"])
+        weights = path
+    else:
+        cfg = json.load(open(f"{path}/config.json"))
+        weights = f"{path}/diffusion_pytorch_model.safetensors"
     model = UNet2D(cfg)
-    weights = f"{folder}/diffusion_pytorch_model.safetensors"
     model.load_state_dict(load_file(weights), strict=True)
     return model, cfg

@@ -28,7 +28,10 @@ internal sealed class PluginTestFolders : IDisposable
         Built(Path.Combine(RepoRoot, "tests", "Diffusion.Core.Tests", "Plugins", "TestPlugins", "ThrowingPlugin", "bin", "plugin"));
 
     /// <summary>The built-in Schedules plugin in artifacts/plugins.</summary>
-    public static string SchedulesPlugin => Built(Path.Combine(RepoRoot, "artifacts", "plugins", "Diffusion.Plugins.Schedules"));
+    public static string SchedulesPlugin => Built(Path.Combine(RepoRoot, "artifacts", "plugins", BuildConfiguration, "Diffusion.Plugins.Schedules"));
+
+    /// <summary>Debug or Release: the folder above the test assembly's target-framework folder (bin/Release/net10.0).</summary>
+    private static string BuildConfiguration => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
 
     /// <summary>Copies a plugin folder to <c>Root/name</c>, optionally editing its plugin.json.</summary>
     public string Copy(string source, string name, Action<JsonObject>? editManifest = null)
