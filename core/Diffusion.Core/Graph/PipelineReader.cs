@@ -245,6 +245,9 @@ public static class PipelineReader
                     break;
                 default:
                     issues.Add(new ValidationIssue(ValidationCodes.InvalidDocument, $"Input \"{input.Name}\" of node \"{id}\" must be a link string \"node\" or \"node.output\" (or a list of them); found {input.Value.GetRawText()}.", pointer, id, input.Name, input.Value.GetRawText()));
+
+                    // Present but unreadable: keep the port so it is not also reported as missing.
+                    inputs[input.Name] = new NodeInput([], IsList: false);
                     break;
             }
         }
