@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Diffusion.Contracts;
+using Diffusion.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -71,7 +72,11 @@ public sealed class SampleNode : NodeType<SampleNodeOptions>
                     Unconditional = Slice(unconditional, start, size, options.Count),
                     GuidanceScale = options.GuidanceScale,
                     CancellationToken = context.CancellationToken,
-                    OnStep = step => context.Progress.Report(new NodeProgress(Math.Min(++done, total), total, sampler.Info.Name)),
+                    OnStep = step =>
+                    {
+                        context.Progress.Report(new NodeProgress(Math.Min(++done, total), total, sampler.Info.Name));
+                        NativeObjectReclaimer.AfterStep(done);
+                    },
                 };
                 var result = sampler.Sample(request);
                 using (result.Samples)

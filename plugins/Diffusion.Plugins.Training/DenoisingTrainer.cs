@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Diffusion.Contracts;
+using Diffusion.Torch;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TorchSharp.Modules;
@@ -97,6 +98,7 @@ public sealed class DenoisingTrainer
 
             step++;
             ema?.Update(model.Network, step);
+            NativeObjectReclaimer.AfterStep((int)step);
             losses.Add(loss);
             if (!double.IsFinite(loss))
             {
