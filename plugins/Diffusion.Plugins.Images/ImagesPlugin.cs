@@ -13,5 +13,6 @@ public sealed class ImagesPlugin : IDiffusionPlugin
         registrar.AddNodeType(new ImageGridNode());
         registrar.AddNodeType(new PngFilesNode());
         registrar.AddNodeType(new MetricsTableNode());
+        registrar.AddNodeType(new MetricsMergeNode());
     }
 }

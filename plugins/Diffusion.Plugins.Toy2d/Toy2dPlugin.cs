@@ -13,5 +13,6 @@ public sealed class Toy2dPlugin : IDiffusionPlugin
         registrar.AddNodeType(new SamplePointsNode());
         registrar.AddNodeType(new Mlp2dNode());
         registrar.AddNodeType(new EvalPointsNode());
+        registrar.AddNodeType(new EvalModesNode());
     }
 }
