@@ -27,12 +27,30 @@ public sealed class PndmSampler : ISampler
     /// <inheritdoc />
     public SamplerInfo Info { get; } = new("pndm", Stochastic: false);
 
+    /// <summary>
+    /// PNDM steps between entries of the discrete ᾱ table (Liu et al. 2022, Eq. 9 uses ᾱ at t and t − δ), so it needs
+    /// integer timesteps on the training grid; Karras or exponential sigma schedules give fractional ones.
+    /// </summary>
+    private static void RequireTrainingGrid(InferenceSchedule schedule, int trainTimesteps)
+    {
+        foreach (var t in schedule.Timesteps)
+        {
+            if (t != Math.Floor(t) || t < 0 || t >= trainTimesteps)
+            {
+                throw new NotSupportedException(
+                    $"sampler.pndm needs integer timesteps in [0, {trainTimesteps}) but the scheduler gives {t}: PNDM steps along the discrete ᾱ table. " +
+                    "Use the scheduler's default sigma schedule (not karras or exponential), or a sigma-space sampler such as sampler.lms or sampler.dpmpp_2m.");
+            }
+        }
+    }
+
     /// <inheritdoc />
     public SamplingResult Sample(SamplingRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var prediction = PredictedOriginal.Resolve(options.PredictionType, request.Denoiser);
         var schedule = request.Scheduler.CreateInferenceSchedule(request.Steps);
+        RequireTrainingGrid(schedule, request.Scheduler.TrainTimesteps);
         // diffusers' step uses δ = T // N (not the gap to the next timestep) and δ/2 = T // N // 2 for the PRK midpoints.
         int stride = request.Scheduler.TrainTimesteps / request.Steps, half = stride / 2;
         var (visits, prkCount) = Visits(schedule.Timesteps, half);

@@ -38,8 +38,8 @@ internal sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         public bool NoCache { get; init; }
 
         [CommandOption("--parallel <N>")]
-        [Description("Independent nodes run at once (default 2).")]
-        public int Parallel { get; init; } = 2;
+        [Description("Independent nodes run at once (default: 1 on the CPU, where each node already uses every core; 2 on CUDA).")]
+        public int? Parallel { get; init; }
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -87,7 +87,9 @@ internal sealed class RunCommand : AsyncCommand<RunCommand.Settings>
                 Device = settings.Device,
                 OutputDirectory = settings.Out,
                 UseCache = !settings.NoCache,
-                MaxParallelism = settings.Parallel,
+                // Two torch-heavy nodes on the CPU oversubscribe the cores (OpenMP teams spin against each other):
+                // one sampler comparison took 589 s with two at once and 50 s with one.
+                MaxParallelism = settings.Parallel ?? (Diffusion.Torch.TorchRuntime.ResolveDevice(settings.Device).type == TorchSharp.DeviceType.CUDA ? 2 : 1),
             };
             var renderer = new ProgressRenderer();
             var result = ProgressRenderer.Interactive
