@@ -88,7 +88,7 @@ internal sealed class RunCommand : AsyncCommand<RunCommand.Settings>
                 OutputDirectory = settings.Out,
                 UseCache = !settings.NoCache,
                 // Two torch-heavy nodes on the CPU oversubscribe the cores (OpenMP teams spin against each other):
-                // one sampler comparison took 589 s with two at once and 50 s with one.
+                // a sampler comparison took 589 s with two nodes at once at libtorch's default threads, 50 s at one thread each.
                 MaxParallelism = settings.Parallel ?? (Diffusion.Torch.TorchRuntime.ResolveDevice(settings.Device).type == TorchSharp.DeviceType.CUDA ? 2 : 1),
             };
             var renderer = new ProgressRenderer();

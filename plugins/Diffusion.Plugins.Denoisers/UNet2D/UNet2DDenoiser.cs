@@ -11,6 +11,7 @@ namespace Diffusion.Plugins.Denoisers;
 /// A diffusers-compatible <see cref="UNet2DModel"/> as an <see cref="ITrainableDenoiser"/> (time input: the discrete
 /// timestep). Class-conditional when num_class_embeds = classes + 1: <see cref="DenoiserInfo.NumClasses"/> is
 /// num_class_embeds − 1 and the last row is the null label that classifier-free guidance and label dropout use.
+/// <see cref="Forward"/> runs under no_grad while the network is in eval mode (the default).
 /// </summary>
 public sealed class UNet2DDenoiser : ITrainableDenoiser
 {
@@ -65,6 +66,11 @@ public sealed class UNet2DDenoiser : ITrainableDenoiser
     {
         ArgumentNullException.ThrowIfNull(sample);
         ArgumentNullException.ThrowIfNull(time);
+
+        // Inference (eval mode, the default) runs without autograd: otherwise every sampler step's output would keep
+        // the whole graph of all earlier steps alive (gigabytes after a few DDPM steps). A trainer switches its own
+        // Replicate to train mode. Grad mode is thread-local in libtorch, so this does not affect other runs.
+        using var gradMode = model.training ? null : no_grad();
         var labels = conditioning?.ClassLabels;
         if (labels is null && Info.NumClasses > 0)
         {
@@ -122,7 +128,27 @@ public sealed class UNet2DDenoiser : ITrainableDenoiser
             ? (UNet2DConfig.Load(Path.Combine(path, "config.json")), Path.Combine(path, "diffusion_pytorch_model.safetensors"), options.Prediction)
             : FromCheckpoint(path, options.Prediction);
         var model = new UNet2DModel(config);
-        StateDictLoader.Load(model, weights);
+        if (File.Exists(weights) && TrainingCheckpointWeights.IsTrainingCheckpoint(SafeTensors.ReadHeader(weights).Metadata))
+        {
+            // A train.denoising checkpoint: its EMA (or trained) weights under a prefix, next to the optimizer state.
+            var tensors = TrainingCheckpointWeights.Load(weights);
+            try
+            {
+                StateDictLoader.Load(model, tensors, weights);
+            }
+            finally
+            {
+                foreach (var tensor in tensors.Values)
+                {
+                    tensor.Dispose();
+                }
+            }
+        }
+        else
+        {
+            StateDictLoader.Load(model, weights);
+        }
+
         model.to(device);
         model.eval();
         return new UNet2DDenoiser(model, PredictionNames.Parse(prediction, "prediction"));

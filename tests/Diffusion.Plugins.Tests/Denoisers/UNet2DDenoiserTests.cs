@@ -49,6 +49,49 @@ public sealed class UNet2DDenoiserTests : IDisposable
     }
 
     [Fact]
+    public void A_training_checkpoint_loads_its_ema_weights_and_ignores_the_optimizer_state()
+    {
+        var trained = UNet2DDenoiser.Create(Tiny, p => p, CPU);
+        var ema = UNet2DDenoiser.Create(Tiny with { Seed = 2 }, p => p, CPU);
+        var tensors = new Dictionary<string, Tensor>();
+        foreach (var (name, tensor) in trained.Network.state_dict())
+        {
+            tensors[$"network.{name}"] = tensor;
+            tensors[$"optimizer.{name}.exp_avg"] = zeros_like(tensor);
+        }
+
+        foreach (var (name, tensor) in ema.Network.state_dict())
+        {
+            tensors[$"ema.{name}"] = tensor;
+        }
+
+        var metadata = new Dictionary<string, string>(trained.Config) { ["format"] = "diffusion.training_checkpoint", ["step"] = "3", ["ema"] = "true" };
+        var path = Path.Combine(dir, "training.safetensors");
+        SafeTensors.Save(path, tensors, metadata);
+
+        var loaded = UNet2DDenoiser.Create(new UNet2DDenoiserOptions { Pretrained = path }, p => p, CPU);
+        using var _ = no_grad();
+        var x = randn(2, 1, 8, 8);
+        var t = tensor(new long[] { 3, 700 });
+        (loaded.Forward(x, t) - ema.Forward(x, t)).abs().max().item<float>().Should().Be(0f, "the EMA weights are the ones to sample with");
+        (loaded.Forward(x, t) - trained.Forward(x, t)).abs().max().item<float>().Should().BeGreaterThan(0f);
+    }
+
+    [Fact]
+    public void Inference_keeps_no_autograd_graph_but_a_network_in_train_mode_does()
+    {
+        var denoiser = UNet2DDenoiser.Create(Tiny, p => p, CPU);
+        var x = randn(2, 1, 8, 8);
+        var t = tensor(new long[] { 3, 700 });
+
+        denoiser.Forward(x, t).requires_grad.Should().BeFalse("a sampler chains hundreds of steps; a graph would keep them all alive");
+
+        var trainee = denoiser.Replicate(CPU);
+        trainee.Network.train();
+        trainee.Forward(x, t).requires_grad.Should().BeTrue("a trainer needs gradients");
+    }
+
+    [Fact]
     public void A_replica_is_independent_of_the_original()
     {
         var denoiser = UNet2DDenoiser.Create(Tiny, p => p, CPU);
