@@ -22,7 +22,7 @@ public sealed class CancellationTests(ITestOutputHelper output) : IDisposable
             "net":   { "type": "denoiser.mlp2d", "params": { "hidden": 32 } },
             "sched": { "type": "scheduler.discrete" },
             "train": { "type": "train.denoising", "inputs": { "data": "data", "denoiser": "net", "scheduler": "sched" },
-                       "params": { "steps": 10000000, "batch": 32, "checkpoint_every": 20, "checkpoint_path": "out/ckpt.safetensors" } }
+                       "params": { "steps": 10000000, "batch": 32, "checkpoint_every": 20, "checkpoint_path": "ckpt.safetensors" } }
           }
         }
         """);

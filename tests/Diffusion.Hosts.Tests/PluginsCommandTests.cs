@@ -42,7 +42,7 @@ public sealed partial class PluginsCommandTests : IDisposable
             "data":   { "type": "dataset.toy2d", "params": { "shape": "eight_gaussians" } },
             "points": { "type": "dataset.sample_points", "inputs": { "dataset": "data" }, "params": { "count": 500, "seed": 3 } },
             "scaled": { "type": "transform.scale", "inputs": { "input": "points" }, "params": { "factor": 0.5 } },
-            "plot":   { "type": "output.scatter_png", "inputs": { "points": "scaled" }, "params": { "path": "out/scaled.png" } }
+            "plot":   { "type": "output.scatter_png", "inputs": { "points": "scaled" }, "params": { "path": "scaled.png" } }
           }
         }
         """);

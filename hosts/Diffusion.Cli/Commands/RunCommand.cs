@@ -26,8 +26,8 @@ internal sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         public string[] Overrides { get; init; } = [];
 
         [CommandOption("--out <DIR>")]
-        [Description("Folder for outputs with relative paths (default: current folder).")]
-        public string? Out { get; init; }
+        [Description("Folder for outputs with relative paths (default: ./out).")]
+        public string Out { get; init; } = "out";
 
         [CommandOption("--seed <SEED>")]
         [Description("The run's default seed (nodes with their own seed param keep it).")]
