@@ -87,7 +87,7 @@ public sealed class DpmSolverMultistepSampler : ISampler
                 }
 
                 // The SDE variants draw fresh float32 noise on every step, before choosing the order, as diffusers does.
-                var noise = stochastic ? StepNoise(request).to(x.dtype) : null;
+                var noise = stochastic ? SamplerTensors.Noise(request, float32).to(x.dtype) : null;
                 var step = new Step(this, x, sigmas, i, r, noise);
                 Tensor next;
                 if (options.SolverOrder == 1 || lowerOrderCount < 1 || lowerOrderFinal)
@@ -125,12 +125,6 @@ public sealed class DpmSolverMultistepSampler : ISampler
     }
 
     private static double Lambda(double alpha, double sigma, Func<double, double> r) => r(r(Math.Log(alpha)) - r(Math.Log(sigma)));
-
-    private static Tensor StepNoise(SamplingRequest request)
-    {
-        var noise = randn([.. request.Shape], float32, generator: request.Generator);
-        return request.Device.type == DeviceType.CPU ? noise : noise.to(request.Device);
-    }
 
     /// <summary>
     /// The quantity the solver extrapolates: x̂_0 for the ++ variants (then thresholded, Saharia et al. 2022, Sec. 2.3), ε̂

@@ -28,7 +28,7 @@ public sealed class EulerSampler : ISampler
     public SamplingResult Sample(SamplingRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var prediction = SigmaSpace.Resolve(options.PredictionType, request.Denoiser);
+        var prediction = PredictedOriginal.Resolve(options.PredictionType, request.Denoiser);
         var schedule = request.Scheduler.CreateInferenceSchedule(request.Steps);
         var (timesteps, sigmas) = (schedule.Timesteps, schedule.Sigmas);
         var x = SamplerTensors.Initial(request, SigmaSpace.InitNoiseSigma(sigmas, options.InitNoiseSigma));
@@ -42,7 +42,7 @@ public sealed class EulerSampler : ISampler
             double sigmaHat = r(sigma * (gamma + 1));
             // timestep_type continuous (diffusers, v-prediction only): the model sees 0.25 log σ instead of t.
             double time = options.TimestepType == "continuous" ? r(0.25 * r(Math.Log(sigma))) : timesteps[i];
-            var modelOutput = SigmaSpace.Call(request, x / r(Math.Sqrt(r(r(sigma * sigma) + 1))), sigma, time);
+            var modelOutput = SigmaSpace.Call(request, SigmaSpace.ScaleInput(x, sigma), sigma, time);
             var current = x;
             if (gamma > 0)
             {

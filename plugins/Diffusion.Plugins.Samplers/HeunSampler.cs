@@ -28,7 +28,7 @@ public sealed class HeunSampler : ISampler
     public SamplingResult Sample(SamplingRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var prediction = SigmaSpace.Resolve(options.PredictionType, request.Denoiser);
+        var prediction = PredictedOriginal.Resolve(options.PredictionType, request.Denoiser);
         var schedule = request.Scheduler.CreateInferenceSchedule(request.Steps);
         var (timesteps, sigmas) = (schedule.Timesteps, schedule.Sigmas);
         var x = SamplerTensors.Initial(request, SigmaSpace.InitNoiseSigma(sigmas, options.InitNoiseSigma));

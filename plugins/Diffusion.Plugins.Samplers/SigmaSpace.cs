@@ -15,10 +15,16 @@ internal static class SigmaSpace
     /// <summary>D(x; σ): the denoised sample from one (guided) model call at noise level σ and timestep t.</summary>
     public static Tensor Denoise(SamplingRequest request, PredictionType prediction, Tensor x, double sigma, double timestep)
     {
+        var modelOutput = Call(request, ScaleInput(x, sigma), sigma, timestep);
+        return FromOutput(prediction, modelOutput, x, sigma, sigma);
+    }
+
+    /// <summary>c_in(σ) x = x/sqrt(σ² + 1) (Karras et al. 2022, Table 1, VP column): the network input at noise level σ.</summary>
+    public static Tensor ScaleInput(Tensor x, double sigma)
+    {
         var r = Precision.Of(x);
         // diffusers' scale_model_input divides by sqrt(σ² + 1); multiplying by its reciprocal rounds differently.
-        var modelOutput = Call(request, x / r(Math.Sqrt(r(r(sigma * sigma) + 1))), sigma, timestep);
-        return FromOutput(prediction, modelOutput, x, sigma, sigma);
+        return x / r(Math.Sqrt(r(r(sigma * sigma) + 1)));
     }
 
     /// <summary>The model output for an already scaled input.</summary>
@@ -56,6 +62,4 @@ internal static class SigmaSpace
             _ => throw new ArgumentException($"init_noise_sigma '{rule}' is unknown; use sigma_max or unit_variance."),
         };
     }
-
-    public static PredictionType Resolve(string option, IDenoiser denoiser) => PredictedOriginal.Resolve(option, denoiser);
 }

@@ -17,7 +17,10 @@ public sealed record SamplingRequest
     /// <summary>The full sample shape including the batch, e.g. [16, 1, 28, 28].</summary>
     public required IReadOnlyList<long> Shape { get; init; }
 
-    /// <summary>Inference steps (ignored by adaptive samplers).</summary>
+    /// <summary>
+    /// Inference steps. Adaptive samplers choose their own steps and use this only as the first estimate of
+    /// <see cref="SamplerStep.Total"/>.
+    /// </summary>
     public int Steps { get; init; } = 50;
 
     /// <summary>

@@ -30,7 +30,7 @@ public sealed class PipelineExecutor(IServiceProvider services, NodeOutputCache 
         var clock = Stopwatch.StartNew();
         var emit = onEvent ?? (_ => { });
         var events = new EventFactory(runId, emit);
-        events.Run(PipelineEventKind.RunStarted);
+        events.Emit(events.ForRun(PipelineEventKind.RunStarted));
 
         var run = new RunContext
         {
@@ -105,10 +105,10 @@ public sealed class PipelineExecutor(IServiceProvider services, NodeOutputCache 
             }
 
             error ??= new OperationCanceledException("the node cancelled itself although the run was not cancelled");
-            var node2 = byId[doneId];
-            var message = error is PipelineExecutionException pe ? pe.Message : $"Node \"{doneId}\" ({node2.Definition.Type}) failed: {error.Message}";
-            failures.Add(new NodeFailure(doneId, node2.Definition.Type, message, error));
-            events.Emit(events.ForNode(PipelineEventKind.NodeFailed, node2) with { Message = message });
+            var failed = byId[doneId];
+            var message = error is PipelineExecutionException pe ? pe.Message : $"Node \"{doneId}\" ({failed.Definition.Type}) failed: {error.Message}";
+            failures.Add(new NodeFailure(doneId, failed.Definition.Type, message, error));
+            events.Emit(events.ForNode(PipelineEventKind.NodeFailed, failed) with { Message = message });
             Block(doneId, dependents, blocked);
         }
 
@@ -116,19 +116,11 @@ public sealed class PipelineExecutor(IServiceProvider services, NodeOutputCache 
         var skipped = pipeline.Nodes.Select(n => n.Id).Where(id => !outputs.ContainsKey(id) && failures.All(f => f.NodeId != id)).ToList();
         foreach (var id in skipped)
         {
-            events.Emit(new PipelineEvent(PipelineEventKind.NodeSkipped, runId, DateTimeOffset.UtcNow)
-            {
-                NodeId = id,
-                NodeType = byId[id].Definition.Type,
-                Message = cancelled ? "cancelled" : "a node it depends on failed",
-            });
+            events.Emit(events.ForNode(PipelineEventKind.NodeSkipped, byId[id]) with { Message = cancelled ? "cancelled" : "a node it depends on failed" });
         }
 
         var status = cancelled ? RunStatus.Cancelled : failures.Count > 0 ? RunStatus.Failed : RunStatus.Succeeded;
-        events.Emit(new PipelineEvent(
-            status switch { RunStatus.Succeeded => PipelineEventKind.RunFinished, RunStatus.Cancelled => PipelineEventKind.RunCancelled, _ => PipelineEventKind.RunFailed },
-            runId,
-            DateTimeOffset.UtcNow)
+        events.Emit(events.ForRun(status switch { RunStatus.Succeeded => PipelineEventKind.RunFinished, RunStatus.Cancelled => PipelineEventKind.RunCancelled, _ => PipelineEventKind.RunFailed }) with
         {
             Elapsed = clock.Elapsed,
             Message = failures.Count > 0 ? string.Join(Environment.NewLine, failures.Select(f => f.Message)) : null,
@@ -226,7 +218,7 @@ public sealed class PipelineExecutor(IServiceProvider services, NodeOutputCache 
     {
         private readonly Lock gate = new();
 
-        public void Run(PipelineEventKind kind) => Emit(new PipelineEvent(kind, runId, DateTimeOffset.UtcNow));
+        public PipelineEvent ForRun(PipelineEventKind kind) => new(kind, runId, DateTimeOffset.UtcNow);
 
         public PipelineEvent ForNode(PipelineEventKind kind, ValidatedNode node) =>
             new(kind, runId, DateTimeOffset.UtcNow) { NodeId = node.Id, NodeType = node.Definition.Type };

@@ -6,6 +6,7 @@ using Diffusion.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using static Diffusion.Cli.Bench.BenchStatistics;
 
 namespace Diffusion.Cli.Bench;
 
@@ -91,12 +92,6 @@ internal sealed class EngineBenchCommand : AsyncCommand<EngineBenchCommand.Setti
             var inputs = node.Inputs.TryGetValue("in", out var links) ? links.Select(l => values[l.Node]).ToList() : [];
             values[node.Id] = PassThroughNode.Compute(inputs, 1);
         }
-    }
-
-    private static double Median(List<double> values)
-    {
-        values.Sort();
-        return values[values.Count / 2];
     }
 
     private static PipelineDefinition Chain(int count)

@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using TorchSharp;
+using static Diffusion.Cli.Bench.BenchStatistics;
 using static TorchSharp.torch;
 
 namespace Diffusion.Cli.Bench;
@@ -141,7 +142,7 @@ internal sealed class SamplerOverheadBenchCommand : AsyncCommand<SamplerOverhead
     {
         const int steps = 1000;
         var engineProbes = new SortedDictionary<int, long>();
-        var progress = new SynchronousProgress(e =>
+        var progress = new CallbackProgress<PipelineEvent>(e =>
         {
             if (e.Kind == PipelineEventKind.NodeProgress && e.NodeId == "sample" && e.Step is { } step && LeakProbeSteps.Contains(step))
             {
@@ -263,19 +264,5 @@ internal sealed class SamplerOverheadBenchCommand : AsyncCommand<SamplerOverhead
     private static string Probe(SortedDictionary<int, long> probes, int step) =>
         probes.TryGetValue(step, out var value) ? value.ToString(CultureInfo.InvariantCulture) : "–";
 
-    private static string Format(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
-
-    private static string Format(long value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
-
-    private static double Median(List<double> values)
-    {
-        values.Sort();
-        return values[values.Count / 2];
-    }
-
-    /// <summary>Reports on the reporting thread, so a live count read in the callback is the sampler's at that step.</summary>
-    private sealed class SynchronousProgress(Action<PipelineEvent> callback) : IProgress<PipelineEvent>
-    {
-        public void Report(PipelineEvent value) => callback(value);
-    }
+    private static string Format(IFormattable value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
 }

@@ -15,16 +15,8 @@ internal sealed class RunCommand : AsyncCommand<RunCommand.Settings>
     /// <summary>How long running nodes get to observe cancellation before the process exits anyway.</summary>
     private static readonly TimeSpan CancelGrace = TimeSpan.FromMilliseconds(800);
 
-    internal sealed class Settings : GlobalSettings
+    internal sealed class Settings : PipelineFileSettings
     {
-        [CommandArgument(0, "<PIPELINE>")]
-        [Description("The pipeline JSON file.")]
-        public string Pipeline { get; init; } = "";
-
-        [CommandOption("--set <OVERRIDE>")]
-        [Description("Override a param: node.params.name=value (repeatable).")]
-        public string[] Overrides { get; init; } = [];
-
         [CommandOption("--out <DIR>")]
         [Description("Folder for outputs with relative paths (default: ./out).")]
         public string Out { get; init; } = "out";
@@ -47,17 +39,9 @@ internal sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         using var provider = HostFactory.Create(settings);
         PluginWarnings.Print(provider);
         var runner = provider.GetRequiredService<IPipelineRunner>();
-        var read = runner.ReadFile(settings.Pipeline, settings.Overrides);
-        if (read.Issues.Count > 0 || read.Pipeline is null)
+        var pipeline = PipelineFileCheck.ReadAndValidate(runner, settings);
+        if (pipeline is null)
         {
-            IssuePrinter.Print(settings.Pipeline, read.Issues);
-            return ExitCodes.InvalidInput;
-        }
-
-        var validation = runner.Validate(read.Pipeline, read.Positions);
-        if (!validation.IsValid)
-        {
-            IssuePrinter.Print(settings.Pipeline, validation.Issues);
             return ExitCodes.InvalidInput;
         }
 
@@ -93,8 +77,8 @@ internal sealed class RunCommand : AsyncCommand<RunCommand.Settings>
             };
             var renderer = new ProgressRenderer();
             var result = ProgressRenderer.Interactive
-                ? await renderer.RunWithBarsAsync(sink => runner.RunAsync(read.Pipeline, options, new SyncProgress(sink), cancel.Token)).ConfigureAwait(false)
-                : await runner.RunAsync(read.Pipeline, options, new SyncProgress(renderer.WritePlain), cancel.Token).ConfigureAwait(false);
+                ? await renderer.RunWithBarsAsync(sink => runner.RunAsync(pipeline, options, new CallbackProgress<PipelineEvent>(sink), cancel.Token)).ConfigureAwait(false)
+                : await runner.RunAsync(pipeline, options, new CallbackProgress<PipelineEvent>(renderer.WritePlain), cancel.Token).ConfigureAwait(false);
             PrintSummary(result);
             return result.Status switch
             {
@@ -148,11 +132,5 @@ internal sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         }
 
         AnsiConsole.MarkupLineInterpolated($"run {result.RunId}: {result.Status.ToString().ToLowerInvariant()} in {result.Elapsed.TotalSeconds:F1}s");
-    }
-
-    /// <summary>Forwards events synchronously (Progress&lt;T&gt; would post them to the thread pool out of order).</summary>
-    private sealed class SyncProgress(Action<PipelineEvent> sink) : IProgress<PipelineEvent>
-    {
-        public void Report(PipelineEvent value) => sink(value);
     }
 }

@@ -1,4 +1,5 @@
 using Diffusion.Contracts;
+using Diffusion.Plugins.Shared;
 using TorchSharp;
 
 namespace Diffusion.Plugins.Samplers.Adaptive;
@@ -31,13 +32,14 @@ public sealed class DpmAdaptiveSampler : ISampler
         }
 
         Options = options;
+        Info = new SamplerInfo(Name, Stochastic: options.Eta > 0, Adaptive: true);
     }
 
     /// <summary>The params this sampler was built from.</summary>
     public DpmAdaptiveOptions Options { get; }
 
     /// <inheritdoc />
-    public SamplerInfo Info => new(Name, Stochastic: Options.Eta > 0, Adaptive: true);
+    public SamplerInfo Info { get; }
 
     /// <inheritdoc />
     public SamplingResult Sample(SamplingRequest request)
@@ -63,9 +65,7 @@ public sealed class DpmAdaptiveSampler : ISampler
 
         public SamplingResult Sample(double sigmaMin, double sigmaMax)
         {
-            var x = request.InitialSample is { } given
-                ? given.to(request.DType, request.Device, copy: true)
-                : (torch.randn([.. request.Shape], request.DType, torch.CPU, generator: request.Generator) * sigmaMax).to(request.Device);
+            var x = SamplerTensors.Initial(request, sigmaMax);
             double lambdaStart = -Math.Log(sigmaMax), lambdaEnd = -Math.Log(sigmaMin);
             var pid = new PidStepSizeController(Math.Abs(options.HInit), options.Pcoeff, options.Icoeff, options.Dcoeff, options.Eta > 0 ? 1.5 : options.Order, options.AcceptSafety);
             double s = lambdaStart;
@@ -101,7 +101,7 @@ public sealed class DpmAdaptiveSampler : ISampler
                     if (accept)
                     {
                         denoised = (x - Sigma(s) * epsAtS).MoveToOuterDisposeScope();
-                        var next = sigmaUp > 0 ? high + sigmaUp * options.SNoise * Noise(x) : high;
+                        var next = sigmaUp > 0 ? high + sigmaUp * options.SNoise * SamplerTensors.Noise(request) : high;
                         Replace(ref xPrev, low);
                         Replace(ref x, next);
                         epsAtS.Dispose();
@@ -188,9 +188,6 @@ public sealed class DpmAdaptiveSampler : ISampler
                 _ => throw new NotSupportedException($"sampler.dpm_adaptive: prediction {info.Prediction} is not supported."),
             };
         }
-
-        private torch.Tensor Noise(torch.Tensor x) =>
-            torch.randn(x.shape, request.DType, torch.CPU, generator: request.Generator).to(x.device);
 
         private static double Sigma(double lambda) => Math.Exp(-lambda);
 

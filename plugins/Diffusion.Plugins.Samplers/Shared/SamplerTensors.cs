@@ -20,10 +20,10 @@ internal static class SamplerTensors
         return x.MoveToOuterDisposeScope();
     }
 
-    /// <summary>Standard normal noise of the request's shape.</summary>
-    public static Tensor Noise(SamplingRequest request)
+    /// <summary>Standard normal noise of the request's shape, in the loop dtype unless <paramref name="dtype"/> is given.</summary>
+    public static Tensor Noise(SamplingRequest request, ScalarType? dtype = null)
     {
-        var noise = randn([.. request.Shape], request.DType, generator: request.Generator);
+        var noise = randn([.. request.Shape], dtype ?? request.DType, generator: request.Generator);
         return request.Device.type == DeviceType.CPU ? noise : noise.to(request.Device);
     }
 

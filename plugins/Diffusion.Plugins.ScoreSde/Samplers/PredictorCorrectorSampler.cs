@@ -47,7 +47,7 @@ public sealed class PredictorCorrectorSampler : ISampler
         int levels = times.Count;
         int corrections = Options.Corrector == "langevin" ? Options.CorrectSteps : 0;
 
-        var x = (request.InitialSample ?? sde.PriorSample([.. request.Shape], request.Generator)).to(request.DType, request.Device, copy: true);
+        var x = SdeScore.InitialSample(request, sde);
         var xMean = x.alias();
         int evaluations = 0;
         for (int i = 0; i < levels; i++)

@@ -39,7 +39,7 @@ public sealed class ProbabilityFlowSampler : ISampler
     {
         ArgumentNullException.ThrowIfNull(request);
         var sde = SdeScore.RequireSde(request.Scheduler, "probability_flow");
-        var x = (request.InitialSample ?? sde.PriorSample([.. request.Shape], request.Generator)).to(request.DType, request.Device, copy: true);
+        var x = SdeScore.InitialSample(request, sde);
         int evaluations = 0;
         torch.Tensor Velocity(torch.Tensor y, double t)
         {

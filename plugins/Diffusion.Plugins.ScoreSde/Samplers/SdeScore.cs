@@ -18,7 +18,7 @@ internal static class SdeScore
             TimeInput.ContinuousTime => time.clone(),
             TimeInput.Timestep => time * (scheduler.TrainTimesteps - 1),
             TimeInput.Sigma => sigma / alpha,
-            _ => throw new NotSupportedException($"Time input {info.TimeInput} is not supported by score-SDE samplers."),
+            _ => throw new NotSupportedException($"Time input {info.TimeInput} is not supported by score-SDE samplers; use a denoiser whose time input is continuous_time, timestep or sigma."),
         };
 
     /// <summary>The score at (x, t) and the denoised estimate x̂_0 = (x + σ_t² s)/α_t (Tweedie's formula).</summary>
@@ -38,10 +38,21 @@ internal static class SdeScore
             PredictionType.Epsilon => -output / sigma,
             PredictionType.Sample => -(x - alpha * output) / sigma.square(),
             PredictionType.VPrediction => -((sigma * x) + (alpha * output)) / ((alpha.square() + sigma.square()) * sigma),
-            _ => throw new NotSupportedException($"Prediction type {info.Prediction} is not supported by score-SDE samplers."),
+            _ => throw new NotSupportedException($"Prediction type {info.Prediction} is not supported by score-SDE samplers; use a denoiser that predicts score, epsilon, sample or v_prediction."),
         };
         var denoised = (x + sigma.square() * score) / alpha;
         return (score.MoveToOuterDisposeScope(), denoised.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// A fresh x_T owned by the caller, in the loop dtype on the loop device: a copy of the request's initial sample, or a
+    /// draw from the SDE's prior (whose CPU tensor is disposed here).
+    /// </summary>
+    public static torch.Tensor InitialSample(SamplingRequest request, ISdeScheduler sde)
+    {
+        using var scope = torch.NewDisposeScope();
+        var prior = request.InitialSample ?? sde.PriorSample([.. request.Shape], request.Generator);
+        return prior.to(request.DType, request.Device, copy: true).MoveToOuterDisposeScope();
     }
 
     /// <summary>The scheduler as an SDE, or an error naming the sampler.</summary>

@@ -58,7 +58,7 @@ public sealed class GenericHostEmbeddingTests : IDisposable
         read.Issues.Should().BeEmpty();
         var progress = new List<PipelineEvent>();
 
-        var result = await Runner.RunAsync(read.Pipeline!, progress: new SynchronousProgress(progress.Add)).WaitAsync(TimeSpan.FromSeconds(20));
+        var result = await Runner.RunAsync(read.Pipeline!, progress: new CallbackProgress<PipelineEvent>(progress.Add)).WaitAsync(TimeSpan.FromSeconds(20));
 
         result.Status.Should().Be(RunStatus.Succeeded, string.Join("; ", result.Failures.Select(f => f.Message)));
         result.Output<NumberValue>("add", "sum").Value.Should().Be(5);
@@ -188,10 +188,5 @@ public sealed class GenericHostEmbeddingTests : IDisposable
 
         services.Invoking(s => s.AddDiffusion(o => o.MaxParallelism = 0)).Should().Throw<ArgumentOutOfRangeException>();
         services.Invoking(s => s.AddDiffusion(o => o.CacheBudgetBytes = -1)).Should().Throw<ArgumentOutOfRangeException>();
-    }
-
-    private sealed class SynchronousProgress(Action<PipelineEvent> report) : IProgress<PipelineEvent>
-    {
-        public void Report(PipelineEvent value) => report(value);
     }
 }

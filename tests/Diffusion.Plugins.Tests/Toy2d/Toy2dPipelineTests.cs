@@ -8,7 +8,7 @@ using Xunit.Abstractions;
 namespace Diffusion.Plugins.Tests.Toy2d;
 
 /// <summary>Runs the shipped toy pipelines by hand-wiring their nodes (see <see cref="HandWiredPipeline"/>).</summary>
-public sealed class Toy2dPipelineTests(ITestOutputHelper log) : IDisposable
+public sealed class Toy2dPipelineTests : IDisposable
 {
     private readonly string output = Directory.CreateTempSubdirectory("toy2d-pipeline").FullName;
 

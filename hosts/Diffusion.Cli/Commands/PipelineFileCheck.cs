@@ -1,0 +1,32 @@
+using Diffusion.Cli.Rendering;
+using Diffusion.Contracts;
+using Diffusion.Core;
+
+namespace Diffusion.Cli.Commands;
+
+/// <summary>Reads a pipeline file with its overrides and validates it, the shared first half of <c>validate</c> and <c>run</c>.</summary>
+internal static class PipelineFileCheck
+{
+    /// <summary>
+    /// The pipeline when it reads and validates cleanly; otherwise null, after printing every problem of both stages.
+    /// The reader and the validator both report a node without a type (see <see cref="PipelineValidator"/>), so
+    /// identical issues are printed once.
+    /// </summary>
+    public static PipelineDefinition? ReadAndValidate(IPipelineRunner runner, PipelineFileSettings settings)
+    {
+        var read = runner.ReadFile(settings.Pipeline, settings.Overrides);
+        var issues = read.Issues.ToList();
+        if (read.Pipeline is not null)
+        {
+            issues.AddRange(runner.Validate(read.Pipeline, read.Positions).Issues);
+        }
+
+        if (issues.Count == 0)
+        {
+            return read.Pipeline;
+        }
+
+        IssuePrinter.Print(settings.Pipeline, [.. issues.Distinct()]);
+        return null;
+    }
+}

@@ -1,0 +1,16 @@
+using System.ComponentModel;
+using Spectre.Console.Cli;
+
+namespace Diffusion.Cli.Commands;
+
+/// <summary>Options of the commands that take a pipeline file: the file and its param overrides.</summary>
+internal class PipelineFileSettings : GlobalSettings
+{
+    [CommandArgument(0, "<PIPELINE>")]
+    [Description("The pipeline JSON file.")]
+    public string Pipeline { get; init; } = "";
+
+    [CommandOption("--set <OVERRIDE>")]
+    [Description("Override a param: node.params.name=value (repeatable).")]
+    public string[] Overrides { get; init; } = [];
+}
