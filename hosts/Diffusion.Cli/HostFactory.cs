@@ -23,8 +23,16 @@ internal static class HostFactory
             logging.SetMinimumLevel(settings.Verbose ? LogLevel.Debug : LogLevel.Warning);
             logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         });
+        var startupLogging = LoggerFactory.Create(logging =>
+        {
+            logging.AddSimpleConsole(o => o.SingleLine = true);
+            logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            logging.SetMinimumLevel(settings.Verbose ? LogLevel.Debug : LogLevel.Error);
+        });
+        services.AddSingleton(new StartupLogging(startupLogging));
         services.AddDiffusion(options =>
         {
+            options.StartupLoggerFactory = startupLogging;
             options.Device = settings.Device;
             options.Threads = settings.Threads;
             if (!settings.NoBuiltInPlugins && Directory.Exists(BuiltInPluginFolder))
@@ -47,4 +55,10 @@ internal static class HostFactory
         });
         return services.BuildServiceProvider();
     }
+}
+
+/// <summary>Owns the logger factory used while plugins load, so the provider disposes it with everything else.</summary>
+internal sealed class StartupLogging(ILoggerFactory factory) : IDisposable
+{
+    public void Dispose() => factory.Dispose();
 }

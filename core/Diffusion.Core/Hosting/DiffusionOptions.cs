@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace Diffusion.Core;
 
 /// <summary>Host settings for <c>services.AddDiffusion(o => ...)</c>.</summary>
@@ -20,6 +22,12 @@ public sealed class DiffusionOptions
 
     /// <summary>Default number of independent nodes run at once.</summary>
     public int MaxParallelism { get; set; } = 2;
+
+    /// <summary>
+    /// Logs what happens while services are still being configured (plugin loading), before the app's own
+    /// <see cref="ILoggerFactory"/> exists. Failures are also kept in <see cref="PluginInventory"/> either way.
+    /// </summary>
+    public ILoggerFactory? StartupLoggerFactory { get; set; }
 
     /// <summary>Default folder for outputs with relative paths; null is the current folder.</summary>
     public string? OutputDirectory { get; set; }

@@ -46,7 +46,7 @@ public static class DiffusionServiceCollectionExtensions
         services.TryAddSingleton<IPipelineRunner, PipelineRunner>();
         services.TryAddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
 
-        var builder = new DiffusionBuilder(services, registry, inventory);
+        var builder = new DiffusionBuilder(services, registry, inventory, options);
         foreach (var path in options.PluginPaths.Skip(pluginPathsBefore))
         {
             builder.AddPluginsFrom(path);
@@ -58,7 +58,7 @@ public static class DiffusionServiceCollectionExtensions
     private static T? Existing<T>(IServiceCollection services) where T : class =>
         services.LastOrDefault(d => d.ServiceType == typeof(T) && !d.IsKeyedService)?.ImplementationInstance as T;
 
-    private sealed class DiffusionBuilder(IServiceCollection services, NodeTypeRegistry registry, PluginInventory inventory) : IDiffusionBuilder
+    private sealed class DiffusionBuilder(IServiceCollection services, NodeTypeRegistry registry, PluginInventory inventory, DiffusionOptions options) : IDiffusionBuilder
     {
         public IServiceCollection Services => services;
 
@@ -68,7 +68,8 @@ public static class DiffusionServiceCollectionExtensions
         {
             ArgumentException.ThrowIfNullOrEmpty(path);
             var before = registry.All.Select(t => t.Descriptor.Name).ToHashSet(StringComparer.Ordinal);
-            var report = new PluginCatalogLoader().Load([path], services, registry, NullLogger.Instance);
+            var logger = options.StartupLoggerFactory?.CreateLogger("Diffusion.Plugins") ?? (ILogger)NullLogger.Instance;
+            var report = new PluginCatalogLoader().Load([path], services, registry, logger);
             inventory.Add(report);
 
             // Node types are also services, so a node can find others (e.g. to build a diffusers scheduler pair).
