@@ -14,6 +14,9 @@ public interface IPipelineRunner
     /// <summary>Validates and runs; throws <see cref="PipelineValidationException"/> when the pipeline is invalid.</summary>
     Task<PipelineRunResult> RunAsync(PipelineDefinition pipeline, RunOptions? options = null, IProgress<PipelineEvent>? progress = null, CancellationToken cancellationToken = default);
 
+    /// <summary>Runs a pipeline that <see cref="Validate"/> already accepted, without validating it again.</summary>
+    Task<PipelineRunResult> RunAsync(ValidatedPipeline pipeline, RunOptions? options = null, IProgress<PipelineEvent>? progress = null, CancellationToken cancellationToken = default);
+
     /// <summary>Validates and runs, streaming events; the last event ends the run (finished, failed or cancelled).</summary>
     IAsyncEnumerable<PipelineEvent> RunStreamingAsync(PipelineDefinition pipeline, RunOptions? options = null, CancellationToken cancellationToken = default);
 }

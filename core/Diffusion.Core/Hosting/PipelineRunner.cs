@@ -40,7 +40,14 @@ public sealed class PipelineRunner(
             throw new PipelineValidationException(validation.Issues);
         }
 
-        return executor.RunAsync(validation.Pipeline!, WithDefaults(runOptions), progress is null ? null : progress.Report, cancellationToken);
+        return RunAsync(validation.Pipeline!, runOptions, progress, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<PipelineRunResult> RunAsync(ValidatedPipeline pipeline, RunOptions? runOptions = null, IProgress<PipelineEvent>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        return executor.RunAsync(pipeline, WithDefaults(runOptions), progress is null ? null : progress.Report, cancellationToken);
     }
 
     /// <inheritdoc />

@@ -51,7 +51,7 @@ internal sealed class EngineBenchCommand : AsyncCommand<EngineBenchCommand.Setti
                 }
 
                 clock.Restart();
-                var result = await runner.RunAsync(pipeline, new RunOptions { UseCache = false, MaxParallelism = 2 }, cancellationToken: cancellationToken).ConfigureAwait(false);
+                var result = await runner.RunAsync(validation.Pipeline!, new RunOptions { UseCache = false, MaxParallelism = 2 }, cancellationToken: cancellationToken).ConfigureAwait(false);
                 var r = clock.Elapsed.TotalMilliseconds;
                 if (result.Status != RunStatus.Succeeded)
                 {
@@ -59,7 +59,7 @@ internal sealed class EngineBenchCommand : AsyncCommand<EngineBenchCommand.Setti
                 }
 
                 clock.Restart();
-                await runner.RunAsync(pipeline, new RunOptions { UseCache = true }, cancellationToken: cancellationToken).ConfigureAwait(false);
+                await runner.RunAsync(validation.Pipeline!, new RunOptions { UseCache = true }, cancellationToken: cancellationToken).ConfigureAwait(false);
                 var c = clock.Elapsed.TotalMilliseconds;
                 clock.Restart();
                 Baseline(validation.Pipeline!);

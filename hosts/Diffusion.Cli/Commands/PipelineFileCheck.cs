@@ -12,18 +12,21 @@ internal static class PipelineFileCheck
     /// The reader and the validator both report a node without a type (see <see cref="PipelineValidator"/>), so
     /// identical issues are printed once.
     /// </summary>
-    public static PipelineDefinition? ReadAndValidate(IPipelineRunner runner, PipelineFileSettings settings)
+    public static ValidatedPipeline? ReadAndValidate(IPipelineRunner runner, PipelineFileSettings settings)
     {
         var read = runner.ReadFile(settings.Pipeline, settings.Overrides);
         var issues = read.Issues.ToList();
+        ValidatedPipeline? validated = null;
         if (read.Pipeline is not null)
         {
-            issues.AddRange(runner.Validate(read.Pipeline, read.Positions).Issues);
+            var validation = runner.Validate(read.Pipeline, read.Positions);
+            issues.AddRange(validation.Issues);
+            validated = validation.Pipeline;
         }
 
-        if (issues.Count == 0)
+        if (issues.Count == 0 && validated is not null)
         {
-            return read.Pipeline;
+            return validated;
         }
 
         IssuePrinter.Print(settings.Pipeline, [.. issues.Distinct()]);

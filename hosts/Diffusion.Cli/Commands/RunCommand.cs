@@ -79,7 +79,7 @@ internal sealed class RunCommand : AsyncCommand<RunCommand.Settings>
             var result = ProgressRenderer.Interactive
                 ? await renderer.RunWithBarsAsync(sink => runner.RunAsync(pipeline, options, new CallbackProgress<PipelineEvent>(sink), cancel.Token)).ConfigureAwait(false)
                 : await runner.RunAsync(pipeline, options, new CallbackProgress<PipelineEvent>(renderer.WritePlain), cancel.Token).ConfigureAwait(false);
-            PrintSummary(result);
+            PrintSummary(result, pipeline);
             return result.Status switch
             {
                 RunStatus.Succeeded => ExitCodes.Success,
@@ -101,9 +101,13 @@ internal sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         Environment.Exit(ExitCodes.Cancelled);
     }
 
-    private static void PrintSummary(PipelineRunResult result)
+    private static void PrintSummary(PipelineRunResult result, ValidatedPipeline pipeline)
     {
-        var metrics = result.Outputs.SelectMany(o => o.Value.Values.Values.OfType<MetricSet>().Select(m => (Node: o.Key, Set: m))).ToList();
+        // Rows in the pipeline's dependency order, so a rerun prints the same table.
+        var metrics = pipeline.Nodes
+            .Where(n => result.Outputs.ContainsKey(n.Id))
+            .SelectMany(n => result.Outputs[n.Id].Values.Values.OfType<MetricSet>().Select(m => (Node: n.Id, Set: m)))
+            .ToList();
         if (metrics.Count > 0)
         {
             var table = new Table().AddColumn("node").AddColumn("label");
