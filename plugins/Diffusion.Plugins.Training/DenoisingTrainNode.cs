@@ -13,7 +13,7 @@ public sealed class DenoisingTrainNode : NodeType<DenoisingTrainOptions>
     protected override string Category => "training";
 
     /// <inheritdoc />
-    protected override string Description => "Trains a denoiser (ε, v, x0 or σ²-weighted score loss by its prediction type) with AdamW, EMA, gradient clipping, label dropout and resumable checkpoints.";
+    protected override string Description => "Trains a denoiser (ε, v, x0 or σ²-weighted score loss by its prediction type) with AdamW, a constant or warm-up + cosine learning rate, EMA, gradient clipping, label dropout and resumable checkpoints.";
 
     /// <inheritdoc />
     protected override bool HasSideEffects => false;
@@ -44,6 +44,16 @@ public sealed class DenoisingTrainNode : NodeType<DenoisingTrainOptions>
         if (options.CheckpointEvery > 0 && string.IsNullOrEmpty(options.CheckpointPath))
         {
             yield return context.ParamIssue("checkpoint_every", "checkpoint_every needs checkpoint_path.");
+        }
+
+        if (options.LrWarmupSteps < 0 || options.LrWarmupSteps > options.Steps)
+        {
+            yield return context.ParamIssue("lr_warmup_steps", $"lr_warmup_steps ({options.LrWarmupSteps}) must be between 0 and steps ({options.Steps}); lower it or raise steps.");
+        }
+
+        if (!(options.LrMinRatio is >= 0 and <= 1))
+        {
+            yield return context.ParamIssue("lr_min_ratio", $"lr_min_ratio ({options.LrMinRatio}) is a fraction of lr and must be in [0, 1], e.g. 0.05 to decay to 5% of lr.");
         }
     }
 

@@ -17,6 +17,18 @@ public sealed record DenoisingTrainOptions
     [Param("AdamW learning rate.", Min = 0)]
     public double Lr { get; init; } = 1e-3;
 
+    /// <summary>Learning-rate schedule after the warm-up (see <see cref="LearningRateSchedule"/>).</summary>
+    [Param("Learning-rate schedule: constant (lr after the warm-up) or cosine (from lr down to lr * lr_min_ratio at the last step, as diffusers' get_cosine_schedule_with_warmup). A pure function of the step: a resumed run continues it, computed over steps.", Choices = [LearningRateSchedule.Constant, LearningRateSchedule.Cosine])]
+    public string LrSchedule { get; init; } = LearningRateSchedule.Constant;
+
+    /// <summary>Steps of linear learning-rate warm-up from 0 to <see cref="Lr"/>.</summary>
+    [Param("Steps of linear learning-rate warm-up from 0 to lr (step / lr_warmup_steps); at most steps.", Min = 0)]
+    public int LrWarmupSteps { get; init; }
+
+    /// <summary>The cosine schedule's floor as a fraction of <see cref="Lr"/>.</summary>
+    [Param("Floor of the cosine schedule as a fraction of lr: factor = lr_min_ratio + (1 - lr_min_ratio) * 0.5 * (1 + cos(pi * progress)). Ignored by constant.", Min = 0, Max = 1)]
+    public double LrMinRatio { get; init; }
+
     /// <summary>AdamW decoupled weight decay (Loshchilov &amp; Hutter 2019).</summary>
     [Param("AdamW decoupled weight decay.", Min = 0)]
     public double WeightDecay { get; init; }

@@ -13,11 +13,14 @@ namespace Diffusion.Plugins.Training;
 /// 2019), optional gradient clipping and an EMA of the weights. Each step, from one CPU generator and in this order:
 /// a data batch, the noise ε ~ N(0, I) (float32, shape of the batch; as diffusers' train scripts, before the times),
 /// the times from <see cref="IScheduler.SampleTrainingTimes"/>, then, for class-conditional training, the
-/// label-dropout draws rand(batch). One dispose scope per step; cancellation is checked every step.
+/// label-dropout draws rand(batch). Before each step the optimizer's learning rate is set from
+/// <see cref="LearningRateSchedule"/> at the number of completed steps, so a resumed run continues the schedule.
+/// One dispose scope per step; cancellation is checked every step.
 /// </summary>
 public sealed class DenoisingTrainer
 {
     private readonly DenoisingTrainOptions options;
+    private readonly LearningRateSchedule schedule;
 
     /// <summary>Creates a trainer for validated options.</summary>
     public DenoisingTrainer(DenoisingTrainOptions options)
@@ -29,6 +32,7 @@ public sealed class DenoisingTrainer
         }
 
         this.options = options;
+        schedule = LearningRateSchedule.From(options);
     }
 
     /// <summary>Where and how a run reports; every member is optional.</summary>
@@ -90,6 +94,8 @@ public sealed class DenoisingTrainer
         while (step < options.Steps)
         {
             environment.CancellationToken.ThrowIfCancellationRequested();
+            var lr = SetLearningRate(optimizer, options.Lr * schedule.Factor(step));
+
             double loss;
             using (NewDisposeScope())
             {
@@ -106,7 +112,7 @@ public sealed class DenoisingTrainer
             }
 
             var itPerSecond = losses.Count / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
-            environment.Progress?.Report(new NodeProgress((int)step, options.Steps, null, new Dictionary<string, double> { ["loss"] = loss, ["it_per_s"] = itPerSecond }));
+            environment.Progress?.Report(new NodeProgress((int)step, options.Steps, null, new Dictionary<string, double> { ["loss"] = loss, ["lr"] = lr, ["it_per_s"] = itPerSecond }));
             if (environment.CheckpointPath is not null && options.CheckpointEvery > 0 && step % options.CheckpointEvery == 0)
             {
                 TrainingCheckpoint.Save(environment.CheckpointPath, model, ema, optimizer, parameters, step, generator);
@@ -152,6 +158,17 @@ public sealed class DenoisingTrainer
 
         optimizer.step();
         return loss.item<float>();
+    }
+
+    /// <summary>Sets every parameter group's lr and returns the optimizer's own value, which progress reports.</summary>
+    private static double SetLearningRate(AdamW optimizer, double lr)
+    {
+        foreach (var group in optimizer.ParamGroups)
+        {
+            group.LearningRate = lr;
+        }
+
+        return optimizer.ParamGroups.First().LearningRate;
     }
 
     private bool UseLabels(IDataset data, ITrainableDenoiser denoiser, string label)

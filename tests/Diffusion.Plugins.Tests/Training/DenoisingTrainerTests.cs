@@ -60,6 +60,80 @@ public sealed class DenoisingTrainerTests : IDisposable
     }
 
     [Fact]
+    public void The_optimizers_learning_rate_follows_the_warm_up_and_cosine_schedule()
+    {
+        var reports = new List<NodeProgress>();
+        var options = new DenoisingTrainOptions { Steps = 6, Batch = 8, Lr = 1e-2, LrSchedule = "cosine", LrWarmupSteps = 2, LrMinRatio = 0.1, EmaDecay = 0 };
+
+        new DenoisingTrainer(options).Train(moons, Mlp2dDenoiser.Create(Tiny, CPU), scheduler, new DenoisingTrainer.Environment { Progress = new RecordingProgress(reports) });
+
+        // By hand: warm-up 0/2, 1/2; then 0.1 + 0.9 · ½ · (1 + cos(π · p)) at p = 0, 1/4, 1/2, 3/4 of the 4 cosine steps.
+        var halfRoot2 = Math.Sqrt(2) / 2;
+        double[] factors = [0, 0.5, 1, 0.1 + (0.45 * (1 + halfRoot2)), 0.55, 0.1 + (0.45 * (1 - halfRoot2))];
+        reports.Select(r => r.Values!["lr"]).Should().Equal(factors.Select(f => 1e-2 * f), (actual, expected) => Math.Abs(actual - expected) < 1e-12);
+    }
+
+    [Fact]
+    public void A_first_step_at_the_start_of_the_warm_up_does_not_move_the_weights()
+    {
+        var denoiser = Mlp2dDenoiser.Create(Tiny, CPU);
+        var options = new DenoisingTrainOptions { Steps = 1, Batch = 8, Lr = 1e-2, WeightDecay = 0.1, EmaDecay = 0 };
+
+        var warmingUp = new DenoisingTrainer(options with { LrWarmupSteps = 1 }).Train(moons, denoiser, scheduler, new DenoisingTrainer.Environment());
+        var constant = new DenoisingTrainer(options).Train(moons, denoiser, scheduler, new DenoisingTrainer.Environment());
+
+        var initial = denoiser.Network.state_dict()["input_proj.weight"];
+        warmingUp.Denoiser.Network.state_dict()["input_proj.weight"].Exactly(initial).Should().BeTrue("the step ran at lr 0");
+        constant.Denoiser.Network.state_dict()["input_proj.weight"].Exactly(initial).Should().BeFalse("the same step at lr 1e-2 moves them");
+    }
+
+    [Fact]
+    public void Resuming_mid_cosine_continues_the_schedule_and_matches_the_uninterrupted_run_exactly()
+    {
+        var denoiser = Mlp2dDenoiser.Create(Tiny, CPU);
+        var checkpoint = Path.Combine(folder, "cosine.safetensors");
+        var options = new DenoisingTrainOptions
+        {
+            Steps = 20, Batch = 32, EmaDecay = 0.99, Seed = 5, Lr = 3e-3,
+            LrSchedule = "cosine", LrWarmupSteps = 5, LrMinRatio = 0.05, CheckpointEvery = 10,
+        };
+        var uninterruptedReports = new List<NodeProgress>();
+        var uninterrupted = new DenoisingTrainer(options).Train(moons, denoiser, scheduler, new DenoisingTrainer.Environment { Progress = new RecordingProgress(uninterruptedReports) });
+
+        // Interrupt the same 20-step run after the step-10 checkpoint, so the schedule was computed over 20 steps.
+        using var stop = new CancellationTokenSource();
+        var interrupted = () => new DenoisingTrainer(options).Train(moons, denoiser, scheduler, new DenoisingTrainer.Environment
+        {
+            CheckpointPath = checkpoint,
+            CancellationToken = stop.Token,
+            Progress = new RecordingProgress([], report => { if (report.Step == 10) { stop.Cancel(); } }),
+        });
+        interrupted.Should().Throw<OperationCanceledException>();
+        var resumedReports = new List<NodeProgress>();
+        var resumed = new DenoisingTrainer(options).Train(moons, denoiser, scheduler, new DenoisingTrainer.Environment { ResumePath = checkpoint, Progress = new RecordingProgress(resumedReports) });
+
+        resumed.FirstStep.Should().Be(10);
+        resumedReports.Select(r => r.Values!["lr"]).Should().Equal(uninterruptedReports.Skip(10).Select(r => r.Values!["lr"]));
+        resumedReports[0].Values!["lr"].Should().BeLessThan(3e-3).And.BeGreaterThan(0.05 * 3e-3, "step 10 is inside the cosine");
+        resumed.Losses.Should().Equal(uninterrupted.Losses.Skip(10));
+        resumed.Denoiser.Network.state_dict()["output_proj.weight"]
+            .Exactly(uninterrupted.Denoiser.Network.state_dict()["output_proj.weight"]).Should().BeTrue("EMA weights continue identically");
+    }
+
+    [Fact]
+    public void Validation_names_a_warm_up_longer_than_the_run_and_a_floor_outside_zero_to_one()
+    {
+        var node = new DenoisingTrainNode();
+
+        node.Validate(new NodeValidationContext("train", new JsonObject { ["steps"] = 100, ["lr_schedule"] = "cosine", ["lr_warmup_steps"] = 100, ["lr_min_ratio"] = 0.05 }, "."))
+            .Should().BeEmpty();
+        node.Validate(new NodeValidationContext("train", new JsonObject { ["steps"] = 100, ["lr_warmup_steps"] = 101 }, "."))
+            .Should().ContainSingle(i => i.Pointer == "/nodes/train/params/lr_warmup_steps" && i.Message.Contains("steps (100)"));
+        node.Validate(new NodeValidationContext("train", new JsonObject { ["lr_min_ratio"] = -0.1 }, "."))
+            .Should().ContainSingle(i => i.Pointer == "/nodes/train/params/lr_min_ratio" && i.Message.Contains("[0, 1]"));
+    }
+
+    [Fact]
     public void Checkpoint_holds_the_documented_tensor_names_and_loads_as_a_denoiser()
     {
         var checkpoint = Path.Combine(folder, "ck.safetensors");
@@ -105,6 +179,7 @@ public sealed class DenoisingTrainerTests : IDisposable
         metrics.Values.Keys.Should().Contain(["loss", "it_per_s"]);
         context.ProgressReports.Select(p => p.Step).Should().Equal(1, 2, 3, 4, 5);
         context.ProgressReports.Should().OnlyContain(p => p.Values!.ContainsKey("loss") && p.Values.ContainsKey("it_per_s"));
+        context.ProgressReports.Should().OnlyContain(p => p.Values!["lr"] == 1e-3, "the default schedule is a constant lr");
     }
 
     [Fact]
@@ -129,6 +204,16 @@ public sealed class DenoisingTrainerTests : IDisposable
             .Train(moons, Mlp2dDenoiser.Create(Tiny, CPU), scheduler, new DenoisingTrainer.Environment { CancellationToken = cancelled.Token });
 
         act.Should().Throw<OperationCanceledException>();
+    }
+
+    /// <summary>Records reports as they happen (Progress&lt;T&gt; would post them later) and runs an optional action.</summary>
+    private sealed class RecordingProgress(List<NodeProgress> reports, Action<NodeProgress>? onReport = null) : IProgress<NodeProgress>
+    {
+        public void Report(NodeProgress value)
+        {
+            reports.Add(value);
+            onReport?.Invoke(value);
+        }
     }
 
     private sealed class FrozenDenoiser : IDenoiser
