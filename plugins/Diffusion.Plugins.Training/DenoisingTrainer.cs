@@ -125,7 +125,9 @@ public sealed class DenoisingTrainer
             TrainingCheckpoint.Save(environment.CheckpointPath, model, ema, optimizer, parameters, step, generator);
         }
 
+        // The output is an inference denoiser: eval mode turns autograd off in its Forward.
         model.Network.eval();
+        ema?.Shadow.Network.eval();
         return new TrainingResult(ema?.Shadow ?? model, losses, firstStep, seconds);
     }
 

@@ -102,6 +102,11 @@ public sealed class UNet2DDenoiser : ITrainableDenoiser
             }
 
             copy.to(device);
+
+            // A replica is an inference denoiser until a trainer switches it to train mode; TorchSharp modules start
+            // in train mode, which would keep every sampling step's autograd graph (a 1000-image DDIM-50 run filled
+            // 138 GB of an H200 that way).
+            copy.eval();
             return new UNet2DDenoiser(copy, Info.Prediction);
         }
     }

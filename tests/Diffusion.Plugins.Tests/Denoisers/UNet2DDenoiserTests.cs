@@ -87,6 +87,7 @@ public sealed class UNet2DDenoiserTests : IDisposable
         denoiser.Forward(x, t).requires_grad.Should().BeFalse("a sampler chains hundreds of steps; a graph would keep them all alive");
 
         var trainee = denoiser.Replicate(CPU);
+        trainee.Forward(x, t).requires_grad.Should().BeFalse("a replica (e.g. an EMA shadow) is an inference denoiser until a trainer says otherwise");
         trainee.Network.train();
         trainee.Forward(x, t).requires_grad.Should().BeTrue("a trainer needs gradients");
     }

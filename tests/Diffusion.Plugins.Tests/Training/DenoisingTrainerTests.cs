@@ -41,6 +41,16 @@ public sealed class DenoisingTrainerTests : IDisposable
     }
 
     [Fact]
+    public void The_trained_ema_denoiser_samples_without_autograd()
+    {
+        var result = new DenoisingTrainer(new DenoisingTrainOptions { Steps = 5, Batch = 16, EmaDecay = 0.9 })
+            .Train(moons, Mlp2dDenoiser.Create(Tiny, CPU), scheduler, new DenoisingTrainer.Environment());
+
+        result.Denoiser.Network.training.Should().BeFalse("the EMA shadow is what samplers get");
+        result.Denoiser.Forward(randn(4, 2), tensor(new long[] { 1, 2, 3, 4 })).requires_grad.Should().BeFalse();
+    }
+
+    [Fact]
     public void Resuming_a_checkpoint_continues_at_its_step_with_the_uninterrupted_runs_losses()
     {
         var denoiser = Mlp2dDenoiser.Create(Tiny, CPU);
