@@ -110,16 +110,30 @@ internal sealed class RunCommand : AsyncCommand<RunCommand.Settings>
             .ToList();
         if (metrics.Count > 0)
         {
-            var table = new Table().AddColumn("node").AddColumn("label");
             var names = metrics.SelectMany(m => m.Set.Values.Keys).Distinct(StringComparer.Ordinal).ToList();
-            foreach (var name in names)
+            var console = AnsiConsole.Profile.Width;
+
+            // One column per metric while it fits the terminal; otherwise one "name=value" cell per row, which wraps.
+            var wide = (names.Count + 2) * 12 <= console;
+            var table = new Table().AddColumn("node").AddColumn("label");
+            if (wide)
             {
-                table.AddColumn(new TableColumn(Markup.Escape(name)).RightAligned());
+                foreach (var name in names)
+                {
+                    table.AddColumn(new TableColumn(Markup.Escape(name)).RightAligned());
+                }
+            }
+            else
+            {
+                table.AddColumn("metrics");
             }
 
             foreach (var (node, set) in metrics)
             {
-                table.AddRow([Markup.Escape(node), Markup.Escape(set.Label), .. names.Select(n => set.Values.TryGetValue(n, out var v) ? v.ToString("G5", CultureInfo.InvariantCulture) : "")]);
+                string Format(double v) => v.ToString("G5", CultureInfo.InvariantCulture);
+                table.AddRow(wide
+                    ? [Markup.Escape(node), Markup.Escape(set.Label), .. names.Select(n => set.Values.TryGetValue(n, out var v) ? Format(v) : "")]
+                    : [Markup.Escape(node), Markup.Escape(set.Label), Markup.Escape(string.Join("  ", set.Values.Select(kv => $"{kv.Key}={Format(kv.Value)}")))]);
             }
 
             AnsiConsole.Write(table);
