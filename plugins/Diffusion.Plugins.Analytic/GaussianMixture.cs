@@ -106,7 +106,7 @@ public sealed class GaussianMixture
     }
 
     /// <summary>The mixture described by node params; messages name the param to fix.</summary>
-    public static GaussianMixture FromParams(IGaussianMixtureParams parameters)
+    public static GaussianMixture FromParams(GaussianMixtureOptions parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         var problem = Problems(parameters).FirstOrDefault();
@@ -128,7 +128,7 @@ public sealed class GaussianMixture
     }
 
     /// <summary>Every problem of the params as (param, message), for node validation.</summary>
-    public static IEnumerable<(string Param, string Message)> Problems(IGaussianMixtureParams p)
+    public static IEnumerable<(string Param, string Message)> Problems(GaussianMixtureOptions p)
     {
         ArgumentNullException.ThrowIfNull(p);
         int count;
