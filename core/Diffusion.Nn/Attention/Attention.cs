@@ -12,7 +12,7 @@ namespace Diffusion.Nn;
 /// old attention block (group_norm, to_q, to_k, to_v, to_out.0). The inner product runs in an
 /// <see cref="IAttentionBackend"/>; when the chosen one declines a request, dense attention runs instead.
 /// </summary>
-public sealed class Attention : nn.Module<Tensor, Tensor>
+public sealed class Attention : nn.Module<Tensor, Tensor>, IAttentionLayer
 {
     private readonly GroupNorm? group_norm;
     private readonly Linear to_q;
@@ -56,6 +56,9 @@ public sealed class Attention : nn.Module<Tensor, Tensor>
     /// <summary>The backend this layer asks first.</summary>
     public IAttentionBackend Backend => backend;
 
+    /// <inheritdoc />
+    public string? LayerName { get; set; }
+
     /// <summary>Self-attention over <paramref name="input"/> [b, c, h, w]; returns the same shape.</summary>
     public override Tensor forward(Tensor input)
     {
@@ -73,6 +76,7 @@ public sealed class Attention : nn.Module<Tensor, Tensor>
             Value = value,
             SpatialHeight = (int)height,
             SpatialWidth = (int)width,
+            LayerName = LayerName,
         };
         var chosen = backend.Supports(request, out _) ? backend : DenseAttention.Instance;
         var attended = chosen.Compute(request);

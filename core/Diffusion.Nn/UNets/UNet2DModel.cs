@@ -89,6 +89,7 @@ public sealed class UNet2DModel : nn.Module<Tensor, Tensor, Tensor?, Tensor>
         conv_norm_out = ChannelGroups.Create(groups, channels[0], config.NormEps, "conv_norm_out");
         conv_out = nn.Conv2d(channels[0], config.OutChannels, 3, stride: 1, padding: 1);
         RegisterComponents();
+        AttentionLayerNames.Assign(this);
     }
 
     /// <summary>The architecture.</summary>
