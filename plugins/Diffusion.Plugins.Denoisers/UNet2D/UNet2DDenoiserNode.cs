@@ -1,4 +1,5 @@
 using Diffusion.Contracts;
+using Diffusion.Nn;
 
 namespace Diffusion.Plugins.Denoisers;
 
@@ -15,6 +16,13 @@ public sealed class UNet2DDenoiserNode : NodeType<UNet2DDenoiserOptions>
     protected override string Description =>
         "A diffusers-compatible UNet2DModel (DDPM UNet). Loads a diffusers folder or our checkpoint, or builds fresh weights from the architecture params. " +
         "Class-conditional with num_class_embeds = classes + 1 (last label = null label).";
+
+    /// <inheritdoc />
+    protected override IReadOnlyList<PortDescriptor> Inputs =>
+    [
+        new("attention", PortType.AttentionBackend,
+            "Computes the attention layers (default dense SDPA); a layer the backend cannot serve uses dense attention, logged once per layer.", Optional: true),
+    ];
 
     /// <inheritdoc />
     protected override IReadOnlyList<PortDescriptor> Outputs => [new("denoiser", PortType.Denoiser, "The network.")];
@@ -66,7 +74,8 @@ public sealed class UNet2DDenoiserNode : NodeType<UNet2DDenoiserOptions>
     protected override Task<NodeOutputs> ExecuteAsync(INodeExecutionContext context, UNet2DDenoiserOptions options)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var denoiser = UNet2DDenoiser.Create(options, context.ResolveInputPath, context.Run.Device);
+        var attention = FallbackAttention.For(context.GetOptionalInput<IAttentionBackend>("attention"), context.Logger);
+        var denoiser = UNet2DDenoiser.Create(options, context.ResolveInputPath, context.Run.Device, attention);
         return Task.FromResult(NodeOutputs.Of("denoiser", denoiser));
     }
 }

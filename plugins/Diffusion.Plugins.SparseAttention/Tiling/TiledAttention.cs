@@ -1,0 +1,110 @@
+using Diffusion.Contracts;
+using static TorchSharp.torch;
+
+namespace Diffusion.Plugins.SparseAttention;
+
+/// <summary>
+/// Computes softmax(q kᵀ · scale + mask) v over a <see cref="TiledPattern"/>: for each of its tilings, queries and keys
+/// are gathered into dense tiles [b, h, tiles, slots, d], scored, masked by the pattern's rule and reduced to a
+/// <see cref="SoftmaxPartial"/>; the tilings' partials are merged and normalised. Tiles are processed a chunk at a time
+/// so that one chunk's scores stay within a budget, so memory grows with n · (keys per query), never with n².
+/// Gradients flow through the tensor ops (autograd).
+/// </summary>
+internal static class TiledAttention
+{
+    /// <summary>Score elements one chunk of tiles may hold (2^23 floats = 32 MB in fp32).</summary>
+    public const long DefaultScoreBudget = 1L << 23;
+
+    /// <summary>Attention over <paramref name="pattern"/> for a self-attention <paramref name="request"/>.</summary>
+    public static Tensor Compute(AttentionRequest request, TiledPattern pattern, long scoreBudget = DefaultScoreBudget)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(pattern);
+        using var scope = NewDisposeScope();
+        var query = request.Query;
+        long batch = query.shape[0], heads = query.shape[1], headDim = query.shape[3];
+        double scale = request.Scale ?? 1.0 / Math.Sqrt(headDim);
+        var scaled = query * scale;
+        var mask = RequestMask.Of(request.Mask, batch, heads, request.QueryTokens, request.KeyTokens);
+        SoftmaxPartial? total = null;
+        foreach (var tiling in pattern.Tilings(query.device))
+        {
+            var part = Tiles(scaled, request.Key, request.Value, tiling, pattern, mask, request.IsCausal, scoreBudget);
+            total = total is null ? part : total.Merge(part);
+        }
+
+        if (total is null)
+        {
+            throw new InvalidOperationException("A sparse pattern produced no tilings.");
+        }
+
+        return total.Normalised().MoveToOuterDisposeScope();
+    }
+
+    private static SoftmaxPartial Tiles(Tensor query, Tensor key, Tensor value, TokenTiling tiling, TiledPattern pattern, RequestMask? mask, bool causal, long scoreBudget)
+    {
+        long batch = query.shape[0], heads = query.shape[1], tokens = query.shape[2], headDim = query.shape[3];
+        var keyIndex = tiling.KeyIndex ?? arange(key.shape[2], ScalarType.Int64, key.device).unsqueeze(0);
+        long slots = tiling.QueriesPerTile, keySlots = keyIndex.shape[1];
+        long perTile = batch * heads * ((slots * keySlots) + (slots * headDim) + (tiling.SharesKeys ? 0 : 2 * keySlots * headDim));
+        long chunk = Math.Clamp(scoreBudget / Math.Max(perTile, 1), 1, tiling.Tiles);
+        Tensor? sharedKeys = null, sharedValues = null;
+        if (tiling.SharesKeys)
+        {
+            sharedKeys = Gather(key, keyIndex);
+            sharedValues = Gather(value, keyIndex);
+        }
+
+        var maxima = new List<Tensor>();
+        var sums = new List<Tensor>();
+        var weighted = new List<Tensor>();
+        for (long start = 0; start < tiling.Tiles; start += chunk)
+        {
+            long count = Math.Min(chunk, tiling.Tiles - start);
+            var queries = tiling.QueryIndex.narrow(0, start, count);
+            var keys = tiling.SharesKeys ? keyIndex : keyIndex.narrow(0, start, count);
+            var scores = Gather(query, queries).matmul((sharedKeys ?? Gather(key, keys)).transpose(-1, -2));
+            var queryPositions = queries.clamp_min(0).unsqueeze(-1);
+            var keyPositions = keys.clamp_min(0).unsqueeze(-2);
+            var allowed = pattern.Allows(queryPositions, keyPositions)
+                .logical_and((queries >= 0).unsqueeze(-1))
+                .logical_and((keys >= 0).unsqueeze(-2));
+            if (tiling.Claims is not null)
+            {
+                allowed = allowed.logical_and(tiling.Claims(queryPositions, keyPositions));
+            }
+
+            if (causal)
+            {
+                allowed = allowed.logical_and(keyPositions <= queryPositions);
+            }
+
+            scores = scores.masked_fill(allowed.logical_not(), double.NegativeInfinity);
+            if (mask is not null)
+            {
+                scores = mask.Apply(scores, mask.At(queryPositions, keyPositions));
+            }
+
+            var partial = SoftmaxPartial.Of(scores, sharedValues ?? Gather(value, keys));
+            maxima.Add(partial.Max);
+            sums.Add(partial.Sum);
+            weighted.Add(partial.Weighted);
+        }
+
+        // Back from tile slots to sequence positions; rows this tiling does not hold get an empty partial.
+        var flatSlots = tiling.QueryIndex.flatten();
+        var filled = (flatSlots >= 0).nonzero().squeeze(-1);
+        var positions = flatSlots.index_select(0, filled);
+        var max = full(batch, heads, tokens, double.NegativeInfinity, query.dtype, query.device)
+            .index_copy(2, positions, cat(maxima, 2).flatten(2).index_select(2, filled));
+        var sum = zeros(batch, heads, tokens, query.dtype, query.device)
+            .index_copy(2, positions, cat(sums, 2).flatten(2).index_select(2, filled));
+        var output = zeros(batch, heads, tokens, headDim, query.dtype, query.device)
+            .index_copy(2, positions, cat(weighted, 2).flatten(2, 3).index_select(2, filled));
+        return new SoftmaxPartial(max, sum, output);
+    }
+
+    /// <summary>x [b, h, n, d] at <paramref name="index"/> [t, s] (−1 read as 0, masked later): [b, h, t, s, d].</summary>
+    private static Tensor Gather(Tensor x, Tensor index) =>
+        x.index_select(2, index.clamp_min(0).flatten()).view(x.shape[0], x.shape[1], index.shape[0], index.shape[1], x.shape[3]);
+}
