@@ -29,6 +29,11 @@ internal static class TiledAttention
         SoftmaxPartial? total = null;
         foreach (var tiling in pattern.Tilings(query.device))
         {
+            if (tiling.Tiles == 0 || tiling.QueriesPerTile == 0 || (tiling.KeyIndex is { } keys && keys.shape[1] == 0))
+            {
+                continue;
+            }
+
             var part = Tiles(scaled, request.Key, request.Value, tiling, pattern, mask, request.IsCausal, scoreBudget);
             total = total is null ? part : total.Merge(part);
         }
