@@ -69,6 +69,8 @@ public sealed class ChunkedAttention : IAttentionBackend, IAttentionPattern
             long keyEnd = request.IsCausal ? Math.Min(keys, q0 + rows) : keys;
             for (long k0 = 0; k0 < keyEnd; k0 += KeyBlock)
             {
+                // One scope per step: only the running statistics outlive it, so memory stays at one score block.
+                using var step = NewDisposeScope();
                 long columns = Math.Min(KeyBlock, keys - k0);
                 var scores = queryBlock.matmul(request.Key.narrow(2, k0, columns).transpose(-1, -2));
                 if (request.IsCausal && k0 + columns - 1 > q0)
@@ -85,7 +87,9 @@ public sealed class ChunkedAttention : IAttentionBackend, IAttentionPattern
                 }
 
                 var block = SoftmaxPartial.Of(scores, request.Value.narrow(2, k0, columns));
-                running = running is null ? block : running.Merge(block);
+                var next = running is null ? block : running.Merge(block);
+                running?.Dispose();
+                running = next.MoveToOuterDisposeScope();
             }
 
             blocks.Add(running?.Normalised() ?? zeros(batch, heads, rows, request.Value.shape[3], query.dtype, query.device));

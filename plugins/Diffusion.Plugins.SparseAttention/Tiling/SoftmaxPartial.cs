@@ -10,8 +10,25 @@ namespace Diffusion.Plugins.SparseAttention;
 /// <param name="Max">m [.., n]; −inf where the subset holds no key of that row. Detached: the result does not depend on it.</param>
 /// <param name="Sum">ℓ [.., n].</param>
 /// <param name="Weighted">o [.., n, d].</param>
-internal sealed record SoftmaxPartial(Tensor Max, Tensor Sum, Tensor Weighted)
+internal sealed record SoftmaxPartial(Tensor Max, Tensor Sum, Tensor Weighted) : IDisposable
 {
+    /// <summary>Moves the three tensors to the enclosing dispose scope (out of a loop step's scope); returns this.</summary>
+    public SoftmaxPartial MoveToOuterDisposeScope()
+    {
+        Max.MoveToOuterDisposeScope();
+        Sum.MoveToOuterDisposeScope();
+        Weighted.MoveToOuterDisposeScope();
+        return this;
+    }
+
+    /// <summary>Releases the three tensors (autograd keeps what it saved for the backward pass).</summary>
+    public void Dispose()
+    {
+        Max.Dispose();
+        Sum.Dispose();
+        Weighted.Dispose();
+    }
+
     /// <summary>
     /// The partial of the union of two disjoint key subsets: m = max(m₁, m₂), ℓ = e^(m₁−m) ℓ₁ + e^(m₂−m) ℓ₂,
     /// o = e^(m₁−m) o₁ + e^(m₂−m) o₂ (Alg. 1, lines 11–12, before the division).

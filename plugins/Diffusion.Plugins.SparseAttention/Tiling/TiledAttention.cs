@@ -12,8 +12,11 @@ namespace Diffusion.Plugins.SparseAttention;
 /// </summary>
 internal static class TiledAttention
 {
-    /// <summary>Score elements one chunk of tiles may hold (2^23 floats = 32 MB in fp32).</summary>
-    public const long DefaultScoreBudget = 1L << 23;
+    /// <summary>
+    /// Score elements one chunk of tiles may hold (2^22: 16 MB of fp32 scores; the step's other temporaries, the
+    /// probabilities, the bool and int64 index masks, add a few times that).
+    /// </summary>
+    public const long DefaultScoreBudget = 1L << 22;
 
     /// <summary>Attention over <paramref name="pattern"/> for a self-attention <paramref name="request"/>.</summary>
     public static Tensor Compute(AttentionRequest request, TiledPattern pattern, long scoreBudget = DefaultScoreBudget)
@@ -51,7 +54,8 @@ internal static class TiledAttention
         long batch = query.shape[0], heads = query.shape[1], tokens = query.shape[2], headDim = query.shape[3];
         var keyIndex = tiling.KeyIndex ?? arange(key.shape[2], ScalarType.Int64, key.device).unsqueeze(0);
         long slots = tiling.QueriesPerTile, keySlots = keyIndex.shape[1];
-        long perTile = batch * heads * ((slots * keySlots) + (slots * headDim) + (tiling.SharesKeys ? 0 : 2 * keySlots * headDim));
+        // Per tile: scores for every batch and head, the rule's int64 temporaries (about 4 score-sized floats), gathers.
+        long perTile = (slots * keySlots * ((batch * heads) + 4)) + (batch * heads * ((slots * headDim) + (tiling.SharesKeys ? 0 : 2 * keySlots * headDim)));
         long chunk = Math.Clamp(scoreBudget / Math.Max(perTile, 1), 1, tiling.Tiles);
         Tensor? sharedKeys = null, sharedValues = null;
         if (tiling.SharesKeys)
@@ -65,6 +69,8 @@ internal static class TiledAttention
         var weighted = new List<Tensor>();
         for (long start = 0; start < tiling.Tiles; start += chunk)
         {
+            // One scope per chunk: only its partial outlives it.
+            using var step = NewDisposeScope();
             long count = Math.Min(chunk, tiling.Tiles - start);
             var queries = tiling.QueryIndex.narrow(0, start, count);
             var keys = tiling.SharesKeys ? keyIndex : keyIndex.narrow(0, start, count);
@@ -90,7 +96,7 @@ internal static class TiledAttention
                 scores = mask.Apply(scores, mask.At(queryPositions, keyPositions));
             }
 
-            var partial = SoftmaxPartial.Of(scores, sharedValues ?? Gather(value, keys));
+            var partial = SoftmaxPartial.Of(scores, sharedValues ?? Gather(value, keys)).MoveToOuterDisposeScope();
             maxima.Add(partial.Max);
             sums.Add(partial.Sum);
             weighted.Add(partial.Weighted);
