@@ -27,7 +27,6 @@ internal static class TiledAttention
         var query = request.Query;
         long batch = query.shape[0], heads = query.shape[1], headDim = query.shape[3];
         double scale = request.Scale ?? 1.0 / Math.Sqrt(headDim);
-        var scaled = query * scale;
         var mask = RequestMask.Of(request.Mask, batch, heads, request.QueryTokens, request.KeyTokens);
         SoftmaxPartial? total = null;
         foreach (var tiling in pattern.Tilings(query.device))
@@ -37,8 +36,12 @@ internal static class TiledAttention
                 continue;
             }
 
-            var part = Tiles(scaled, request.Key, request.Value, tiling, pattern, mask, request.IsCausal, scoreBudget);
-            total = total is null ? part : total.Merge(part);
+            // Only the running total outlives a tiling: its partial and the merge's temporaries are freed here.
+            using var step = NewDisposeScope();
+            var part = Tiles(query, request.Key, request.Value, scale, tiling, pattern, mask, request.IsCausal, scoreBudget);
+            var next = total is null ? part : total.Merge(part);
+            total?.Dispose();
+            total = next.MoveToOuterDisposeScope();
         }
 
         if (total is null)
@@ -49,7 +52,7 @@ internal static class TiledAttention
         return total.Normalised().MoveToOuterDisposeScope();
     }
 
-    private static SoftmaxPartial Tiles(Tensor query, Tensor key, Tensor value, TokenTiling tiling, TiledPattern pattern, RequestMask? mask, bool causal, long scoreBudget)
+    private static SoftmaxPartial Tiles(Tensor query, Tensor key, Tensor value, double scale, TokenTiling tiling, TiledPattern pattern, RequestMask? mask, bool causal, long scoreBudget)
     {
         long batch = query.shape[0], heads = query.shape[1], tokens = query.shape[2], headDim = query.shape[3];
         var keyIndex = tiling.KeyIndex ?? arange(key.shape[2], ScalarType.Int64, key.device).unsqueeze(0);
@@ -64,17 +67,18 @@ internal static class TiledAttention
             sharedValues = Gather(value, keyIndex);
         }
 
-        var maxima = new List<Tensor>();
-        var sums = new List<Tensor>();
-        var weighted = new List<Tensor>();
+        // The partial in sequence order; each chunk writes the rows it holds, rows no tile holds stay empty (−inf, 0, 0).
+        var max = full(batch, heads, tokens, double.NegativeInfinity, query.dtype, query.device);
+        var sum = zeros(batch, heads, tokens, query.dtype, query.device);
+        var output = zeros(batch, heads, tokens, value.shape[3], query.dtype, query.device);
         for (long start = 0; start < tiling.Tiles; start += chunk)
         {
-            // One scope per chunk: only its partial outlives it.
+            // One scope per chunk: its scores and temporaries are freed before the next.
             using var step = NewDisposeScope();
             long count = Math.Min(chunk, tiling.Tiles - start);
             var queries = tiling.QueryIndex.narrow(0, start, count);
             var keys = tiling.SharesKeys ? keyIndex : keyIndex.narrow(0, start, count);
-            var scores = Gather(query, queries).matmul((sharedKeys ?? Gather(key, keys)).transpose(-1, -2));
+            var scores = (Gather(query, queries) * scale).matmul((sharedKeys ?? Gather(key, keys)).transpose(-1, -2));
             var queryPositions = queries.clamp_min(0).unsqueeze(-1);
             var keyPositions = keys.clamp_min(0).unsqueeze(-2);
             var allowed = pattern.Allows(queryPositions, keyPositions)
@@ -96,22 +100,15 @@ internal static class TiledAttention
                 scores = mask.Apply(scores, mask.At(queryPositions, keyPositions));
             }
 
-            var partial = SoftmaxPartial.Of(scores, sharedValues ?? Gather(value, keys)).MoveToOuterDisposeScope();
-            maxima.Add(partial.Max);
-            sums.Add(partial.Sum);
-            weighted.Add(partial.Weighted);
+            var partial = SoftmaxPartial.Of(scores, sharedValues ?? Gather(value, keys));
+            var chunkSlots = queries.flatten();
+            var filled = (chunkSlots >= 0).nonzero().squeeze(-1);
+            var positions = chunkSlots.index_select(0, filled);
+            max.index_copy_(2, positions, partial.Max.flatten(2).index_select(2, filled));
+            sum.index_copy_(2, positions, partial.Sum.flatten(2).index_select(2, filled));
+            output.index_copy_(2, positions, partial.Weighted.flatten(2, 3).index_select(2, filled));
         }
 
-        // Back from tile slots to sequence positions; rows this tiling does not hold get an empty partial.
-        var flatSlots = tiling.QueryIndex.flatten();
-        var filled = (flatSlots >= 0).nonzero().squeeze(-1);
-        var positions = flatSlots.index_select(0, filled);
-        var max = full(batch, heads, tokens, double.NegativeInfinity, query.dtype, query.device)
-            .index_copy(2, positions, cat(maxima, 2).flatten(2).index_select(2, filled));
-        var sum = zeros(batch, heads, tokens, query.dtype, query.device)
-            .index_copy(2, positions, cat(sums, 2).flatten(2).index_select(2, filled));
-        var output = zeros(batch, heads, tokens, headDim, query.dtype, query.device)
-            .index_copy(2, positions, cat(weighted, 2).flatten(2, 3).index_select(2, filled));
         return new SoftmaxPartial(max, sum, output);
     }
 
