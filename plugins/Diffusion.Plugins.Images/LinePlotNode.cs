@@ -68,7 +68,9 @@ public sealed class LinePlotNode : NodeType<LinePlotOptions>
         var yAxis = PlotAxis.Fit(shown.SelectMany(s => s.Select(p => p.Y)).ToList(), options.LogY, ticksAtValues: false);
         int width = options.Width, height = options.Height;
         float fontSize = Math.Max(11, height / 40f);
-        float left = fontSize * 5.5f, right = width - (fontSize * 1.5f);
+        // The legend sits right of the frame, so it never covers a line.
+        var legendWidth = fontSize * (3.5f + (0.6f * series.Select((_, i) => LabelOf(options, i).Length).DefaultIfEmpty(0).Max()));
+        float left = fontSize * 5.5f, right = width - fontSize - legendWidth;
         float top = string.IsNullOrEmpty(options.Title) ? fontSize * 1.5f : fontSize * 3f, bottom = height - (fontSize * 4f);
         float X(double v) => left + (float)(xAxis.Fraction(v) * (right - left));
         float Y(double v) => bottom - (float)(yAxis.Fraction(v) * (bottom - top));
@@ -118,16 +120,16 @@ public sealed class LinePlotNode : NodeType<LinePlotOptions>
                     canvas.DrawCircle(X(shown[i][p].X), Y(shown[i][p].Y), 3.5f, dot);
                 }
 
-                // Legend, top left inside the frame.
                 float legendY = top + (fontSize * 1.3f * (i + 1));
-                canvas.DrawLine(left + (fontSize * 0.6f), legendY - (fontSize * 0.35f), left + (fontSize * 2.2f), legendY - (fontSize * 0.35f), pen);
-                var label = options.Labels.Count > i ? options.Labels[i] : $"series {i}";
-                canvas.DrawText(label, left + (fontSize * 2.6f), legendY, SKTextAlign.Left, font, ink);
+                canvas.DrawLine(right + (fontSize * 0.6f), legendY - (fontSize * 0.35f), right + (fontSize * 2.2f), legendY - (fontSize * 0.35f), pen);
+                canvas.DrawText(LabelOf(options, i), right + (fontSize * 2.6f), legendY, SKTextAlign.Left, font, ink);
             }
         }
 
         PngEncoding.Save(bitmap, path);
     }
+
+    private static string LabelOf(LinePlotOptions options, int index) => options.Labels.Count > index ? options.Labels[index] : $"series {index}";
 
     private static (double X, double Y)[] ReadSeries(Tensor tensor, string node, int index)
     {

@@ -58,7 +58,7 @@ public sealed class AttentionPatternNode : NodeType<AttentionPatternOptions>
         var attended = tensor(new[] { -0.8f, -0.5f, 0.1f }).view(3, 1, 1);
         var image = where(pattern.unsqueeze(0), attended, ones(3, 1, 1)).unsqueeze(0);
         double density = pattern.to_type(ScalarType.Float64).mean().item<double>();
-        var metrics = new MetricSet(backend.Name, new Dictionary<string, double> { ["tokens"] = options.Tokens, ["density"] = density });
+        var metrics = new MetricSet(options.Label ?? backend.Name, new Dictionary<string, double> { ["tokens"] = options.Tokens, ["density"] = density });
         return Task.FromResult(new NodeOutputs().With("image", image.MoveToOuterDisposeScope()).With("metrics", metrics));
     }
 

@@ -17,6 +17,10 @@ public sealed record AttentionPatternOptions
     [Param("Image width in tokens (0: none).", Min = 0, Max = 4096)]
     public int Width { get; init; }
 
+    /// <summary>Row label of the metrics.</summary>
+    [Param("Label of the metrics row (absent: the backend's name).")]
+    public string? Label { get; init; }
+
     /// <summary>Causal variant.</summary>
     [Param("Draw the causal variant (pattern and j <= i).")]
     public bool Causal { get; init; }
