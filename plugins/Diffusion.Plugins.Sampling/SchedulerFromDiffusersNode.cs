@@ -75,8 +75,15 @@ public sealed class SchedulerFromDiffusersNode : NodeType<SchedulerFromDiffusers
     {
         var nodeType = nodeTypes.FirstOrDefault(t => t.Descriptor.Name == spec.Type)
             ?? throw new InvalidOperationException($"{context.NodeId}: the mapping asks for node type '{spec.Type}', which no loaded plugin registers as an INodeType service.");
+        // The mapped params pass the same schema checks (kinds, ranges, choices) as params written in a pipeline file.
+        var issues = ParamRules.Check($"{context.NodeId}/{spec.Type}", nodeType.Descriptor, spec.Params).ToList();
         var parameters = OptionsSchema.WithDefaults(nodeType.Descriptor.Params, spec.Params);
-        var issues = nodeType.Validate(new NodeValidationContext($"{context.NodeId}/{spec.Type}", parameters, context.Run.BaseDirectory)).ToList();
+        if (issues.Count == 0)
+        {
+            ParamRules.NormalizeIntegers(parameters, nodeType.Descriptor);
+            issues.AddRange(nodeType.Validate(new NodeValidationContext($"{context.NodeId}/{spec.Type}", parameters, context.Run.BaseDirectory)));
+        }
+
         if (issues.Count > 0)
         {
             throw new InvalidOperationException($"{context.NodeId}: mapped params of {spec.Type} are invalid: {string.Join("; ", issues)}");

@@ -5,7 +5,9 @@ namespace Diffusion.Contracts;
 
 /// <summary>
 /// The one JSON convention for options records and node params: snake_case names (as diffusers configs use),
-/// unknown members rejected, so an options record round-trips exactly to its node's <c>params</c>.
+/// unknown members rejected, enums as snake_case strings (<c>VPrediction</c> is <c>"v_prediction"</c>; a member may
+/// carry <see cref="JsonStringEnumMemberNameAttribute"/> for another spelling), so an options record round-trips exactly
+/// to its node's <c>params</c>.
 /// </summary>
 public static class OptionsJson
 {
@@ -22,6 +24,7 @@ public static class OptionsJson
             DefaultIgnoreCondition = JsonIgnoreCondition.Never,
             WriteIndented = false,
         };
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
     }

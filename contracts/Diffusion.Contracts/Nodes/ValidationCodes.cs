@@ -33,6 +33,12 @@ public static class ValidationCodes
     /// <summary>A link's source output type cannot be assigned to the input's type.</summary>
     public const string PortTypeMismatch = "port_type_mismatch";
 
+    /// <summary>
+    /// Two linked components cannot work together (a sampler that needs an ᾱ table on a continuous SDE), judged from the
+    /// traits their nodes declare.
+    /// </summary>
+    public const string IncompatibleLink = "incompatible_link";
+
     /// <summary>Links form a cycle.</summary>
     public const string Cycle = "cycle";
 

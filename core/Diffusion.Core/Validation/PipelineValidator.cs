@@ -16,6 +16,7 @@ public sealed class PipelineValidator(NodeTypeRegistry registry)
         var issues = new List<ValidationIssue>();
         var byId = pipeline.Nodes.ToDictionary(n => n.Id, StringComparer.Ordinal);
         var validated = new Dictionary<string, ValidatedNode>(StringComparer.Ordinal);
+        var traits = new Dictionary<string, IReadOnlyDictionary<string, IReadOnlySet<string>>>(StringComparer.Ordinal);
         if (pipeline.Nodes.Count == 0)
         {
             issues.Add(new ValidationIssue(ValidationCodes.InvalidDocument, "The pipeline has no nodes; add at least one under \"nodes\".", "/nodes"));
@@ -23,7 +24,7 @@ public sealed class PipelineValidator(NodeTypeRegistry registry)
 
         foreach (var node in pipeline.Nodes)
         {
-            if (ValidateNode(node, byId, pipeline.BaseDirectory, issues) is { } ok)
+            if (ValidateNode(node, byId, pipeline.BaseDirectory, traits, issues) is { } ok)
             {
                 validated[node.Id] = ok;
             }
@@ -43,7 +44,12 @@ public sealed class PipelineValidator(NodeTypeRegistry registry)
         return new ValidationResult(issues, new ValidatedPipeline(pipeline, [.. order.Select(id => validated[id])]));
     }
 
-    private ValidatedNode? ValidateNode(NodeDefinition node, Dictionary<string, NodeDefinition> byId, string baseDirectory, List<ValidationIssue> issues)
+    private ValidatedNode? ValidateNode(
+        NodeDefinition node,
+        Dictionary<string, NodeDefinition> byId,
+        string baseDirectory,
+        Dictionary<string, IReadOnlyDictionary<string, IReadOnlySet<string>>> traits,
+        List<ValidationIssue> issues)
     {
         if (string.IsNullOrWhiteSpace(node.Type))
         {
@@ -67,22 +73,61 @@ public sealed class PipelineValidator(NodeTypeRegistry registry)
         var before = issues.Count;
         var descriptor = registered.Descriptor;
         var resolved = ResolveInputs(node, descriptor, byId, issues);
-        ParamsChecker.Check(node, descriptor, issues);
+        issues.AddRange(ParamRules.Check(node.Id, descriptor, node.Params));
         var parameters = OptionsSchema.WithDefaults(descriptor.Params, node.Params);
         if (issues.Count == before)
         {
-            ParamsChecker.NormalizeIntegers(parameters, descriptor);
-            RunNodeTypeValidation(node, registered, parameters, baseDirectory, issues);
+            ParamRules.NormalizeIntegers(parameters, descriptor);
+            var links = resolved.ToDictionary(
+                r => r.Key,
+                r => (IReadOnlyList<LinkedOutput>)[.. r.Value.Select(l => Linked(l, byId, baseDirectory, traits))],
+                StringComparer.Ordinal);
+            RunNodeTypeValidation(node, registered, new NodeValidationContext(node.Id, parameters, baseDirectory) { Links = links }, issues);
         }
 
         return issues.Count == before ? new ValidatedNode(node, registered, parameters, resolved) : null;
     }
 
-    private static void RunNodeTypeValidation(NodeDefinition node, RegisteredNodeType registered, System.Text.Json.Nodes.JsonObject parameters, string baseDirectory, List<ValidationIssue> issues)
+    /// <summary>
+    /// What a link brings, with the traits its source declares from its own params (computed once per source node; a
+    /// source whose params break its schema declares none, and its own issues say why).
+    /// </summary>
+    private LinkedOutput Linked(
+        ResolvedLink link,
+        Dictionary<string, NodeDefinition> byId,
+        string baseDirectory,
+        Dictionary<string, IReadOnlyDictionary<string, IReadOnlySet<string>>> traits)
+    {
+        var source = byId[link.Node];
+        var sourceType = registry.TryGet(source.Type, out var registered) ? registered : null;
+        if (!traits.TryGetValue(link.Node, out var declared))
+        {
+            declared = new Dictionary<string, IReadOnlySet<string>>();
+            if (sourceType is not null && ParamRules.Check(source.Id, sourceType.Descriptor, source.Params).Count == 0)
+            {
+                var parameters = OptionsSchema.WithDefaults(sourceType.Descriptor.Params, source.Params);
+                ParamRules.NormalizeIntegers(parameters, sourceType.Descriptor);
+                try
+                {
+                    declared = sourceType.NodeType.OutputTraits(new NodeValidationContext(source.Id, parameters, baseDirectory));
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // Traits are an aid to validation; a node type that cannot compute them leaves the check to the run.
+                }
+            }
+
+            traits[link.Node] = declared;
+        }
+
+        return new LinkedOutput(link.Node, source.Type, link.Output, declared.TryGetValue(link.Output, out var set) ? set : new HashSet<string>());
+    }
+
+    private static void RunNodeTypeValidation(NodeDefinition node, RegisteredNodeType registered, NodeValidationContext context, List<ValidationIssue> issues)
     {
         try
         {
-            issues.AddRange(registered.NodeType.Validate(new NodeValidationContext(node.Id, parameters, baseDirectory)));
+            issues.AddRange(registered.NodeType.Validate(context));
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Diffusion.Contracts;
 using Diffusion.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;

@@ -62,7 +62,7 @@ public sealed class UNet2DDenoiser : ITrainableDenoiser
     public UNet2DConfig ModelConfig => model.Config;
 
     /// <inheritdoc />
-    public Tensor Forward(Tensor sample, Tensor time, Conditioning? conditioning = null)
+    public Tensor Forward(Tensor sample, Tensor time, Conditioning? conditioning = null, torch.Generator? generator = null)
     {
         ArgumentNullException.ThrowIfNull(sample);
         ArgumentNullException.ThrowIfNull(time);

@@ -121,7 +121,7 @@ public sealed class Mlp2dDenoiser : ITrainableDenoiser
     }
 
     /// <inheritdoc />
-    public Tensor Forward(Tensor sample, Tensor time, Conditioning? conditioning = null)
+    public Tensor Forward(Tensor sample, Tensor time, Conditioning? conditioning = null, torch.Generator? generator = null)
     {
         ArgumentNullException.ThrowIfNull(sample);
         ArgumentNullException.ThrowIfNull(time);

@@ -230,7 +230,7 @@ public sealed class DenoisingTrainerTests : IDisposable
     {
         public DenoiserInfo Info { get; } = new() { Prediction = PredictionType.Epsilon, SampleShape = [2] };
 
-        public Tensor Forward(Tensor sample, Tensor time, Diffusion.Contracts.Conditioning? conditioning = null) => zeros_like(sample);
+        public Tensor Forward(Tensor sample, Tensor time, Diffusion.Contracts.Conditioning? conditioning = null, torch.Generator? generator = null) => zeros_like(sample);
     }
 
     /// <summary>Records the class labels the trainer passes, delegating everything else.</summary>
@@ -242,7 +242,7 @@ public sealed class DenoisingTrainerTests : IDisposable
 
         public IReadOnlyDictionary<string, string> Config => inner.Config;
 
-        public Tensor Forward(Tensor sample, Tensor time, Diffusion.Contracts.Conditioning? conditioning = null)
+        public Tensor Forward(Tensor sample, Tensor time, Diffusion.Contracts.Conditioning? conditioning = null, torch.Generator? generator = null)
         {
             if (conditioning?.ClassLabels is { } given)
             {

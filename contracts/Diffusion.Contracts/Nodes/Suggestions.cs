@@ -1,4 +1,4 @@
-namespace Diffusion.Core;
+namespace Diffusion.Contracts;
 
 /// <summary>"Did you mean" hints for misspelled names (Levenshtein distance).</summary>
 public static class Suggestions

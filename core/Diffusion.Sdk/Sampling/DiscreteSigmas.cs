@@ -1,33 +1,36 @@
 using Diffusion.Contracts;
 
-namespace Diffusion.Plugins.Samplers.Adaptive;
+namespace Diffusion.Sdk;
 
 /// <summary>
 /// A discrete VP schedule seen in sigma space (Karras et al. 2022, Table 1: σ_t = sqrt((1 − ᾱ_t)/ᾱ_t)), with the
 /// inverse σ → t that interpolates log σ linearly between neighbouring timesteps (k-diffusion's
 /// <c>DiscreteSchedule.sigma_to_t</c>), so a continuous-σ solver can call a timestep-conditioned network.
 /// </summary>
-internal sealed class DiscreteSigmaSchedule
+public sealed class DiscreteSigmas
 {
     private readonly double[] logSigmas;
 
-    private DiscreteSigmaSchedule(double[] logSigmas) => this.logSigmas = logSigmas;
+    private DiscreteSigmas(double[] logSigmas) => this.logSigmas = logSigmas;
 
-    public double SigmaMin => Math.Exp(logSigmas.Min());
+    /// <summary>σ at t = 0.</summary>
+    public double SigmaMin => Math.Exp(logSigmas[0]);
 
-    public double SigmaMax => Math.Exp(logSigmas.Max());
+    /// <summary>σ at t = T − 1.</summary>
+    public double SigmaMax => Math.Exp(logSigmas[^1]);
 
+    /// <summary>The number of training timesteps.</summary>
     public int Count => logSigmas.Length;
 
-    /// <summary>The table of <paramref name="scheduler"/>'s ᾱ_t; an error naming the sampler when it has none.</summary>
-    public static DiscreteSigmaSchedule From(IScheduler scheduler, string sampler)
+    /// <summary>The σ table of <paramref name="scheduler"/>'s ᾱ_t; an error naming <paramref name="user"/> when it has none.</summary>
+    public static DiscreteSigmas From(IScheduler scheduler, string user)
     {
         ArgumentNullException.ThrowIfNull(scheduler);
         var alphas = scheduler.AlphasCumprod;
         if (alphas.Count < 2)
         {
             throw new NotSupportedException(
-                $"sampler.{sampler} works on discrete VP schedules (alphas_cumprod); {scheduler.GetType().Name} ({scheduler.Kind}) has none. Use a discrete scheduler, or sampler.probability_flow for SDE schedulers.");
+                $"{user} works on discrete VP schedules (alphas_cumprod); {scheduler.GetType().Name} ({scheduler.Kind}) has none. " + ComponentTraits.AdviceFor(ScheduleFeatures.AlphasCumprod));
         }
 
         var logSigmas = alphas.Select(a => 0.5 * Math.Log((1 - a) / a)).ToArray();
@@ -35,11 +38,11 @@ internal sealed class DiscreteSigmaSchedule
         {
             if (!(logSigmas[i] > logSigmas[i - 1]))
             {
-                throw new NotSupportedException($"sampler.{sampler} needs sigmas increasing with the timestep; alphas_cumprod is not strictly decreasing at t={i}.");
+                throw new NotSupportedException($"{user} needs sigmas increasing with the timestep; alphas_cumprod is not strictly decreasing at t={i}.");
             }
         }
 
-        return new DiscreteSigmaSchedule(logSigmas);
+        return new DiscreteSigmas(logSigmas);
     }
 
     /// <summary>The fractional timestep of σ: t = (1 − w) i + w (i + 1) with w interpolating log σ in [log σ_i, log σ_{i+1}].</summary>

@@ -1,13 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Diffusion.Plugins.Shared;
+namespace Diffusion.Sdk;
 
 /// <summary>
 /// Reads a diffusers <c>scheduler_config.json</c> for one class: every field must be read (or explicitly accepted) by
 /// the mapping, so a field we do not reproduce fails loudly with its name and the class instead of being ignored.
 /// </summary>
-internal sealed class DiffusersConfig
+public sealed class DiffusersConfig
 {
     private static readonly HashSet<string> Bookkeeping = new(StringComparer.Ordinal) { "_class_name", "_diffusers_version", "_use_default_values" };
     private readonly JsonObject config;
@@ -15,13 +15,17 @@ internal sealed class DiffusersConfig
     private readonly HashSet<string> read = new(StringComparer.Ordinal);
     private readonly HashSet<string> readKwargs = new(StringComparer.Ordinal);
 
+    /// <summary>Reads <paramref name="config"/> of diffusers class <paramref name="className"/>, with <c>step()</c> keyword arguments.</summary>
     public DiffusersConfig(string className, JsonObject config, JsonObject? stepKwargs)
     {
+        ArgumentNullException.ThrowIfNull(className);
+        ArgumentNullException.ThrowIfNull(config);
         ClassName = className;
         this.config = config;
         this.stepKwargs = stepKwargs ?? [];
     }
 
+    /// <summary>The diffusers class name.</summary>
     public string ClassName { get; }
 
     /// <summary>The field's value, or diffusers' default when absent or null.</summary>
@@ -81,6 +85,7 @@ internal sealed class DiffusersConfig
         }
     }
 
+    /// <summary>The error for a field value this mapping cannot reproduce.</summary>
     public NotSupportedException Unsupported(string field, object? value, string hint) =>
         new($"{ClassName}: config field '{field}' = {Format(value)} is not supported ({hint}).");
 

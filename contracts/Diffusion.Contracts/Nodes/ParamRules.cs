@@ -1,24 +1,33 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Diffusion.Contracts;
+namespace Diffusion.Contracts;
 
-namespace Diffusion.Core;
-
-/// <summary>Checks a node's params against its type's params schema, reporting every problem.</summary>
-internal static class ParamsChecker
+/// <summary>
+/// Checks params against a node type's params schema (kinds, ranges, choices, required, unknown names), reporting every
+/// problem. The engine checks pipeline files with it, and components built from other sources (a diffusers
+/// <c>scheduler_config.json</c> mapped to node params) go through the same rules.
+/// </summary>
+public static class ParamRules
 {
-    public static void Check(NodeDefinition node, NodeTypeDescriptor descriptor, List<ValidationIssue> issues)
+    /// <summary>Every problem of <paramref name="given"/> params of node <paramref name="nodeId"/> against <paramref name="descriptor"/>.</summary>
+    public static IReadOnlyList<ValidationIssue> Check(string nodeId, NodeTypeDescriptor descriptor, JsonObject given)
     {
+        ArgumentNullException.ThrowIfNull(nodeId);
+        ArgumentNullException.ThrowIfNull(descriptor);
+        ArgumentNullException.ThrowIfNull(given);
+        var issues = new List<ValidationIssue>();
+        var node = new NodeRef(nodeId, given);
+        var context = new NodeValidationContext(nodeId, given, "");
         var known = descriptor.Params.ToDictionary(p => p.Name, StringComparer.Ordinal);
         foreach (var (name, value) in node.Params)
         {
-            var pointer = JsonPointer.Param(node.Id, name);
+            var pointer = context.ParamPointer(name);
             if (!known.TryGetValue(name, out var param))
             {
                 var hint = Suggestions.DidYouMean(name, known.Keys);
                 var list = known.Count == 0 ? "it takes no params" : $"it takes: {string.Join(", ", known.Keys)}";
-                issues.Add(new ValidationIssue(ValidationCodes.UnknownParam, $"Node \"{node.Id}\" ({descriptor.Name}) has no param \"{name}\";{hint} {list}.", pointer, node.Id, name, value?.ToJsonString()));
+                issues.Add(new ValidationIssue(ValidationCodes.UnknownParam, $"Node \"{node.Id}\" ({descriptor.Name}) has no param \"{name}\";{hint} {list}.", pointer, node.Id, name, value?.ToJsonString(OptionsJson.Options)));
                 continue;
             }
 
@@ -27,13 +36,15 @@ internal static class ParamsChecker
 
         foreach (var param in descriptor.Params.Where(p => p.Required && !node.Params.ContainsKey(p.Name)))
         {
-            issues.Add(new ValidationIssue(ValidationCodes.MissingParam, $"Node \"{node.Id}\" ({descriptor.Name}) needs param \"{param.Name}\": {param.Description}", JsonPointer.NodeField(node.Id, "params"), node.Id, param.Name));
+            issues.Add(new ValidationIssue(ValidationCodes.MissingParam, $"Node \"{node.Id}\" ({descriptor.Name}) needs param \"{param.Name}\": {param.Description}", context.ParamsPointer, node.Id, param.Name));
         }
+
+        return issues;
     }
 
-    private static void CheckValue(NodeDefinition node, NodeTypeDescriptor descriptor, ParamDescriptor param, JsonNode? value, string pointer, List<ValidationIssue> issues)
+    private static void CheckValue(NodeRef node, NodeTypeDescriptor descriptor, ParamDescriptor param, JsonNode? value, string pointer, List<ValidationIssue> issues)
     {
-        var received = value?.ToJsonString();
+        var received = value?.ToJsonString(OptionsJson.Options);
         if (value is null)
         {
             // As in the JSON schema (PipelineSchema): null is accepted only by optional params whose default is null;
@@ -71,6 +82,8 @@ internal static class ParamsChecker
         }
     }
 
+    private sealed record NodeRef(string Id, JsonObject Params);
+
     private static bool KindMatches(ParamKind kind, JsonNode value)
     {
         var valueKind = value.GetValueKind();
@@ -92,10 +105,12 @@ internal static class ParamsChecker
     /// </summary>
     public static void NormalizeIntegers(JsonObject parameters, NodeTypeDescriptor descriptor)
     {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(descriptor);
         foreach (var param in descriptor.Params.Where(p => p.Kind == ParamKind.Integer))
         {
             if (parameters[param.Name] is JsonValue value && value.GetValueKind() == JsonValueKind.Number
-                && value.ToJsonString().AsSpan().IndexOfAny(".eE") >= 0 && ToDouble(value) is var number && IsIntegral(number))
+                && value.ToJsonString(OptionsJson.Options).AsSpan().IndexOfAny(".eE") >= 0 && ToDouble(value) is var number && IsIntegral(number))
             {
                 parameters[param.Name] = JsonValue.Create((long)number);
             }
