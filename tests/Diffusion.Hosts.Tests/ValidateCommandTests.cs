@@ -37,6 +37,28 @@ public sealed class ValidateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_sampler_linked_with_a_schedule_it_cannot_run_on_is_invalid()
+    {
+        var path = Write("ddim-on-vp.json", """
+        {
+          "version": 1,
+          "nodes": {
+            "sde":    { "type": "scheduler.vp" },
+            "net":    { "type": "denoiser.mlp2d", "params": { "prediction": "epsilon" } },
+            "ddim":   { "type": "sampler.ddim" },
+            "sample": { "type": "sample", "inputs": { "sampler": "ddim", "denoiser": "net", "scheduler": "sde" }, "params": { "steps": 10 } }
+          }
+        }
+        """);
+
+        var result = await CliProcess.RunAsync(folder, "validate", path);
+
+        result.ExitCode.Should().Be(2, result.ToString());
+        result.Stderr.Should().Contain("/nodes/sample/inputs/scheduler").And.Contain("incompatible_link")
+            .And.Contain("\"sde\" (scheduler.vp)").And.Contain("\"ddim\" (sampler.ddim)").And.Contain("alphas_cumprod");
+    }
+
+    [Fact]
     public async Task Json_syntax_error_gives_line_and_column()
     {
         var path = Write("syntax.json", "{\n  \"version\": 1,\n  \"nodes\": {\n    \"x\": { \"type\": \"sample\" \n  }\n}\n");

@@ -82,8 +82,8 @@ public static class ComponentTraits
     /// <summary>What to do when a sampler lacks <paramref name="missing"/>.</summary>
     public static string AdviceFor(ScheduleFeatures missing) =>
         missing.HasFlag(ScheduleFeatures.Sde)
-            ? "use an SDE scheduler (scheduler.vp, scheduler.ve, scheduler.sub_vp) with it, or a discrete-schedule sampler."
-            : "use scheduler.discrete (an ᾱ table with a sigma view) with it, or sampler.predictor_corrector / sampler.probability_flow for SDE schedulers.";
+            ? "Use an SDE scheduler (scheduler.vp, scheduler.ve, scheduler.subvp) with this sampler, or a sampler for discrete schedules."
+            : "Use scheduler.discrete (an ᾱ table with a sigma view) with this sampler, or, with an SDE scheduler, sampler.pc or sampler.probability_flow.";
 
     /// <summary>The snake_case names of the features in <paramref name="features"/>, joined with "and" ("none" when empty).</summary>
     public static string Describe(ScheduleFeatures features)

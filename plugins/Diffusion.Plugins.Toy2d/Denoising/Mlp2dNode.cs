@@ -19,6 +19,13 @@ public sealed class Mlp2dNode : NodeType<Mlp2dOptions>
     protected override IReadOnlyList<PortDescriptor> Outputs => [new("denoiser", PortType.Denoiser, "The network (an ITrainableDenoiser).")];
 
     /// <inheritdoc />
+    protected override IReadOnlyDictionary<string, IReadOnlySet<string>> OutputTraits(Mlp2dOptions options, NodeValidationContext context) =>
+        // A checkpoint's metadata decides the prediction type; only a fresh network's is known from params.
+        string.IsNullOrEmpty(options.Checkpoint)
+            ? new Dictionary<string, IReadOnlySet<string>> { ["denoiser"] = ComponentTraits.OfPrediction(options.Prediction) }
+            : new Dictionary<string, IReadOnlySet<string>>();
+
+    /// <inheritdoc />
     public override string? Fingerprint(NodeValidationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
