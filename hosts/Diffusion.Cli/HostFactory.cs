@@ -21,18 +21,13 @@ internal static class HostFactory
                 o.TimestampFormat = "HH:mm:ss ";
             });
             logging.SetMinimumLevel(settings.Verbose ? LogLevel.Debug : LogLevel.Warning);
+            // Refused plugins are printed as plain warnings by the commands (PluginWarnings); the engine's plugin report
+            // (every loaded plugin, every refusal) is shown with --verbose only, so nothing is said twice.
+            logging.AddFilter(typeof(PluginInventory).FullName, settings.Verbose ? LogLevel.Debug : LogLevel.None);
             logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         });
-        var startupLogging = LoggerFactory.Create(logging =>
-        {
-            logging.AddSimpleConsole(o => o.SingleLine = true);
-            logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-            logging.SetMinimumLevel(settings.Verbose ? LogLevel.Debug : LogLevel.Error);
-        });
-        services.AddSingleton(new StartupLogging(startupLogging));
         services.AddDiffusion(options =>
         {
-            options.StartupLoggerFactory = startupLogging;
             options.Device = settings.Device;
             options.Threads = settings.Threads;
             if (!settings.NoBuiltInPlugins && Directory.Exists(BuiltInPluginFolder))
@@ -55,10 +50,4 @@ internal static class HostFactory
         });
         return services.BuildServiceProvider();
     }
-}
-
-/// <summary>Owns the logger factory used while plugins load, so the provider disposes it with everything else.</summary>
-internal sealed class StartupLogging(ILoggerFactory factory) : IDisposable
-{
-    public void Dispose() => factory.Dispose();
 }

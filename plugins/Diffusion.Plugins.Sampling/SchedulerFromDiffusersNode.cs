@@ -9,7 +9,7 @@ namespace Diffusion.Plugins.Sampling;
 /// <summary>
 /// The <c>scheduler.from_diffusers</c> node: reads a <c>scheduler_config.json</c>, asks every registered
 /// <see cref="IDiffusersSchedulerMapping"/> for its class, and runs the mapped scheduler and sampler node types
-/// (resolved as <see cref="INodeType"/> services) to output both components.
+/// (found in the host's <see cref="INodeTypeCatalog"/>) to output both components.
 /// </summary>
 public sealed class SchedulerFromDiffusersNode : NodeType<SchedulerFromDiffusersOptions>
 {
@@ -65,16 +65,19 @@ public sealed class SchedulerFromDiffusersNode : NodeType<SchedulerFromDiffusers
             ?? throw new NotSupportedException(
                 $"{context.NodeId}: no loaded plugin maps the diffusers class {className} (known: {string.Join(", ", mappings.SelectMany(m => m.ClassNames).Order())}).");
         var pair = mapping.Map(className, config, options.StepKwargs);
-        var nodeTypes = context.Services.GetServices<INodeType>().ToList();
+        var nodeTypes = context.Services.GetRequiredService<INodeTypeCatalog>();
         var scheduler = await RunAsync(context, nodeTypes, pair.Scheduler, "scheduler").ConfigureAwait(false);
         var sampler = await RunAsync(context, nodeTypes, pair.Sampler, "sampler").ConfigureAwait(false);
         return new NodeOutputs().With("scheduler", scheduler).With("sampler", sampler);
     }
 
-    private static async Task<object> RunAsync(INodeExecutionContext context, IReadOnlyList<INodeType> nodeTypes, NodeSpec spec, string output)
+    private static async Task<object> RunAsync(INodeExecutionContext context, INodeTypeCatalog nodeTypes, NodeSpec spec, string output)
     {
-        var nodeType = nodeTypes.FirstOrDefault(t => t.Descriptor.Name == spec.Type)
-            ?? throw new InvalidOperationException($"{context.NodeId}: the mapping asks for node type '{spec.Type}', which no loaded plugin registers as an INodeType service.");
+        if (!nodeTypes.TryGet(spec.Type, out var nodeType))
+        {
+            throw new InvalidOperationException($"{context.NodeId}: the mapping asks for node type '{spec.Type}', which no loaded plugin registers.");
+        }
+
         // The mapped params pass the same schema checks (kinds, ranges, choices) as params written in a pipeline file.
         var issues = ParamRules.Check($"{context.NodeId}/{spec.Type}", nodeType.Descriptor, spec.Params).ToList();
         var parameters = OptionsSchema.WithDefaults(nodeType.Descriptor.Params, spec.Params);

@@ -26,7 +26,7 @@ public sealed class PipelineExecutor(IServiceProvider services, NodeOutputCache 
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         options ??= new RunOptions();
-        var runId = options.RunId ?? Guid.NewGuid().ToString("n")[..12];
+        var runId = options.RunId ?? NewRunId();
         var clock = Stopwatch.StartNew();
         var emit = onEvent ?? (_ => { });
         var events = new EventFactory(runId, emit);
@@ -238,4 +238,7 @@ public sealed class PipelineExecutor(IServiceProvider services, NodeOutputCache 
             }
         }
     }
+
+    /// <summary>A fresh run id: 12 hex digits.</summary>
+    internal static string NewRunId() => Guid.NewGuid().ToString("n")[..12];
 }
