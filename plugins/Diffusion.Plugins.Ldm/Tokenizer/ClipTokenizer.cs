@@ -41,6 +41,9 @@ public sealed class ClipTokenizer
 
     private readonly BpeTokenizer bpe;
 
+    // Microsoft.ML.Tokenizers documents no thread-safety for its BPE word cache; encoding a prompt takes microseconds.
+    private readonly Lock gate = new();
+
     private ClipTokenizer(BpeTokenizer bpe, int bosId, int eosId, int padId, int maxLength, string source)
     {
         this.bpe = bpe;
@@ -172,7 +175,12 @@ public sealed class ClipTokenizer
             return [];
         }
 
-        var ids = bpe.EncodeToIds(cleaned, maxTokens, out _, out _, considerPreTokenization: true, considerNormalization: false);
+        IReadOnlyList<int> ids;
+        lock (gate)
+        {
+            ids = bpe.EncodeToIds(cleaned, maxTokens, out _, out _, considerPreTokenization: true, considerNormalization: false);
+        }
+
         return ids.Count <= maxTokens ? ids : ids.Take(maxTokens).ToList();
     }
 
