@@ -167,6 +167,7 @@ public static class ModelFolder
     /// <summary>Loads a <see cref="UNet2DConditionModel"/> folder, in eval mode on the CPU.</summary>
     public static UNet2DConditionModel LoadUNet2DCondition(string folder, IAttentionBackend? attentionBackend = null)
     {
+        Expect(folder, ModelFolderKind.UNet2DConditionModel);
         var config = UNet2DConditionConfig.Load(ConfigPath(folder));
         return LoadWeights(new UNet2DConditionModel(config, attentionBackend), folder, rename: null);
     }
@@ -174,6 +175,7 @@ public static class ModelFolder
     /// <summary>Loads an <see cref="AutoencoderKL"/> folder, in eval mode on the CPU.</summary>
     public static AutoencoderKL LoadAutoencoderKL(string folder, IAttentionBackend? attentionBackend = null)
     {
+        Expect(folder, ModelFolderKind.AutoencoderKL);
         var config = AutoencoderKLConfig.Load(ConfigPath(folder));
         return LoadWeights(new AutoencoderKL(config, attentionBackend), folder, rename: null);
     }
@@ -181,6 +183,7 @@ public static class ModelFolder
     /// <summary>Loads a <see cref="UNet2DModel"/> folder, in eval mode on the CPU.</summary>
     public static UNet2DModel LoadUNet2D(string folder, IAttentionBackend? attentionBackend = null)
     {
+        Expect(folder, ModelFolderKind.UNet2DModel);
         var config = UNet2DConfig.Load(ConfigPath(folder));
         return LoadWeights(new UNet2DModel(config, attentionBackend), folder, rename: null);
     }
@@ -192,6 +195,7 @@ public static class ModelFolder
     /// </summary>
     public static ClipTextModel LoadClipText(string folder, IAttentionBackend? attentionBackend = null)
     {
+        Expect(folder, ModelFolderKind.ClipTextModel);
         var config = ClipTextConfig.Load(ConfigPath(folder));
         return LoadWeights(new ClipTextModel(config, attentionBackend), folder, NormaliseClipKeys);
     }
@@ -202,6 +206,17 @@ public static class ModelFolder
         ArgumentNullException.ThrowIfNull(key);
         var name = key.StartsWith(TextModelPrefix, StringComparison.Ordinal) ? key[TextModelPrefix.Length..] : key;
         return name == PositionIdsKey ? null : name;
+    }
+
+    /// <summary>Throws when the folder holds another network than the caller loads (before any field-level error).</summary>
+    private static void Expect(string folder, ModelFolderKind expected)
+    {
+        var found = Recognise(folder);
+        if (found != expected)
+        {
+            throw new InvalidDataException(
+                $"Model config '{ConfigPath(folder)}' describes {found}, not {expected}; point this at the {expected} folder.");
+        }
     }
 
     private static string ConfigPath(string folder)

@@ -7,7 +7,8 @@ namespace Diffusion.Plugins.Ldm;
 /// <summary>
 /// The KL autoencoder of latent diffusion (<see cref="AutoencoderKL"/>) as an <see cref="IEncoder"/>: images in
 /// [−1, 1] → posterior sample (or mean) → (z − shift) · scaling_factor, and back (Rombach et al. 2022, §3.1 and
-/// appendix G: latents are rescaled to unit variance). Decoded images are not clamped. Immutable; runs without autograd.
+/// appendix G: latents are rescaled to unit variance). Decoded images are not clamped. Results come back in the
+/// input's dtype and device. Immutable; runs without autograd.
 /// </summary>
 public sealed class AutoencoderKlEncoder : IEncoder
 {
@@ -54,9 +55,10 @@ public sealed class AutoencoderKlEncoder : IEncoder
         ArgumentNullException.ThrowIfNull(data);
         using var gradMode = no_grad();
         using var scope = NewDisposeScope();
-        using var posterior = model.Encode(data.to(Device));
+        var weights = model.parameters().First();
+        using var posterior = model.Encode(data.to(weights.dtype, weights.device));
         var latents = model.ScaleLatents(posterior.Sample(generator));
-        return latents.MoveToOuterDisposeScope();
+        return latents.to(data.dtype, data.device).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
@@ -65,9 +67,8 @@ public sealed class AutoencoderKlEncoder : IEncoder
         ArgumentNullException.ThrowIfNull(latents);
         using var gradMode = no_grad();
         using var scope = NewDisposeScope();
-        var images = model.Decode(model.UnscaleLatents(latents.to(Device)));
-        return images.MoveToOuterDisposeScope();
+        var weights = model.parameters().First();
+        var images = model.Decode(model.UnscaleLatents(latents.to(weights.dtype, weights.device)));
+        return images.to(latents.dtype, latents.device).MoveToOuterDisposeScope();
     }
-
-    private Device Device => model.parameters().First().device;
 }

@@ -57,8 +57,10 @@ public sealed class UNet2DConditionDenoiser : IDenoiser
                     $"denoiser.unet2d_condition: {context.shape[0]} rows of encoder hidden states for a batch of {batch}; give one row per sample or one for all.");
         }
 
-        var labels = conditioning.ClassLabels?.to(sample.device);
-        var output = model.Forward(sample, time, context.to(sample.device), labels);
-        return output.MoveToOuterDisposeScope();
+        // The network computes in its own dtype (float32 weights, also from fp16 files); results come back in the sample's.
+        var weights = model.parameters().First();
+        var labels = conditioning.ClassLabels?.to(weights.device);
+        var output = model.Forward(sample.to(weights.dtype, weights.device), time.to(weights.device), context.to(weights.dtype, weights.device), labels);
+        return output.to(sample.dtype, sample.device).MoveToOuterDisposeScope();
     }
 }

@@ -104,8 +104,10 @@ public sealed class ClipTokenizer
         BpeTokenizer bpe;
         try
         {
-            bpe = BpeTokenizer.Create(new BpeOptions(vocabPath, mergesPath)
+            // The vocabulary parsed above is handed over rather than read a second time (loading is dominated by parsing).
+            bpe = BpeTokenizer.Create(new BpeOptions(vocab)
             {
+                Merges = ReadMerges(mergesPath),
                 ByteLevel = true,
                 EndOfWordSuffix = "</w>",
                 SpecialTokens = specialTokens,
@@ -183,6 +185,10 @@ public sealed class ClipTokenizer
 
         return ids.Count <= maxTokens ? ids : ids.Take(maxTokens).ToList();
     }
+
+    /// <summary>The merge rules of merges.txt: one "left right" pair a line, after the "#version" header.</summary>
+    private static List<string> ReadMerges(string path) =>
+        File.ReadLines(path).Where(line => line.Length > 0 && !line.StartsWith("#version", StringComparison.Ordinal)).ToList();
 
     private static int SpecialId(Dictionary<string, int> vocab, string token, string vocabPath) =>
         vocab.TryGetValue(token, out var id)

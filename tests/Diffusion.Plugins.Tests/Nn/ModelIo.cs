@@ -29,6 +29,9 @@ public sealed class ModelIo : IDisposable
 
     public bool HasOutput(string name) => tensors.ContainsKey($"out.{name}");
 
+    /// <summary>A reference output, to build an expected value from.</summary>
+    public Tensor Reference(string name) => Take($"out.{name}");
+
     /// <summary>max |ours − reference| / max |reference| for output <paramref name="name"/>, recorded in <see cref="Errors"/>.</summary>
     public double Compare(string name, Tensor ours)
     {
