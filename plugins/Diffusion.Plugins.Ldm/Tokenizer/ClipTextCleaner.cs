@@ -5,21 +5,22 @@ using System.Text.RegularExpressions;
 namespace Diffusion.Plugins.Ldm;
 
 /// <summary>
-/// CLIP's prompt cleaning (OpenAI CLIP's <c>basic_clean</c> + <c>whitespace_clean</c> + lower-case, as in
-/// <c>simple_tokenizer.py</c> and transformers' CLIPTokenizer), with the input bounded first so arbitrary text costs
-/// bounded work:
+/// CLIP's prompt normalisation as transformers 5's <c>CLIPTokenizer</c> does it (the reference the fixtures were made
+/// with: Unicode NFC, runs of whitespace to one space, lower-case), optionally preceded by OpenAI CLIP's HTML
+/// unescaping (<c>basic_clean</c> in <c>simple_tokenizer.py</c>; transformers' old Python tokenizer did it too when
+/// ftfy was installed). The input is bounded first, so arbitrary text costs bounded work:
 /// <list type="number">
 /// <item>Only the first <see cref="MaxInputChars"/> UTF-16 characters are read (never splitting a surrogate pair).</item>
 /// <item>Lone surrogates become U+FFFD (they are not text, and UTF-8, which byte-level BPE works on, cannot hold them).</item>
-/// <item>HTML entities are decoded twice (<c>&amp;amp;lt;</c> → <c>&lt;</c>), as CLIP does; then Unicode NFC.</item>
-/// <item>Runs of whitespace become one space; the ends are trimmed; everything is lower-cased.</item>
+/// <item>With <c>decodeHtmlEntities</c>, HTML entities are decoded twice (<c>&amp;amp;lt;</c> → <c>&lt;</c>), as OpenAI CLIP does.</item>
+/// <item>Unicode NFC; runs of whitespace become one space; the ends are trimmed (the pre-tokenizer drops spaces anyway); lower-case.</item>
 /// <item>Only the first <see cref="MaxCleanChars"/> characters of the result are tokenized.</item>
 /// </list>
 /// The caps never matter for prompts a text encoder can use: 75 tokens cover at most 75 × 28 bytes of words, so the
 /// first 4,096 clean characters always hold every token the model sees unless one word is longer than about 1,900
-/// characters; and only input that is mostly whitespace or markup for 65,536 characters loses text to the first cap.
-/// Not reproduced: ftfy's mojibake repair (an optional dependency of the Python tokenizers) and the HTML5 entities
-/// .NET's decoder does not know.
+/// characters; and only input that is mostly whitespace for 65,536 characters loses text to the first cap.
+/// Not reproduced: ftfy's mojibake repair, HTML5 entities .NET's decoder does not know, and Unicode's full
+/// (multi-character) lower-case mappings such as U+0130.
 /// </summary>
 public static partial class ClipTextCleaner
 {
@@ -30,19 +31,23 @@ public static partial class ClipTextCleaner
     public const int MaxCleanChars = 4_096;
 
     /// <summary>Cleans <paramref name="text"/> as described on the class; never throws for any string.</summary>
-    public static string Clean(string? text)
+    /// <param name="text">The prompt.</param>
+    /// <param name="decodeHtmlEntities">Decode HTML entities first, as OpenAI CLIP does (transformers 5 does not).</param>
+    public static string Clean(string? text, bool decodeHtmlEntities = false)
     {
         if (string.IsNullOrEmpty(text))
         {
             return "";
         }
 
-        var bounded = ReplaceLoneSurrogates(Prefix(text, MaxInputChars));
-        var unescaped = WebUtility.HtmlDecode(WebUtility.HtmlDecode(bounded));
+        var unescaped = ReplaceLoneSurrogates(Prefix(text, MaxInputChars));
+        if (decodeHtmlEntities)
+        {
+            // Decoding can produce lone surrogates again (&#xD800;), so those are replaced once more.
+            unescaped = ReplaceLoneSurrogates(WebUtility.HtmlDecode(WebUtility.HtmlDecode(unescaped)));
+        }
 
-        // HTML decoding can produce lone surrogates again (&#xD800;), so clean those once more.
-        unescaped = ReplaceLoneSurrogates(unescaped);
-        var composed = unescaped.IsNormalized(NormalizationForm.FormC) ? unescaped : unescaped.Normalize(NormalizationForm.FormC);
+        var composed = UnicodeNfc.Compose(unescaped);
         var collapsed = Whitespace().Replace(composed, " ").Trim().ToLowerInvariant();
         return Prefix(collapsed, MaxCleanChars);
     }

@@ -9,8 +9,9 @@ namespace Diffusion.Plugins.Ldm;
 /// <summary>
 /// CLIP's tokenizer (Radford et al. 2021, §2.5: lower-cased byte-level BPE with a 49,152-merge vocabulary; Sennrich et
 /// al. 2016) from a Stable Diffusion <c>tokenizer/</c> folder: <c>vocab.json</c> + <c>merges.txt</c>, and
-/// <c>tokenizer_config.json</c> when present (its <c>pad_token</c> and <c>model_max_length</c>). Text is cleaned by
-/// <see cref="ClipTextCleaner"/>, split by CLIP's pattern, BPE-encoded with the <c>&lt;/w&gt;</c> end-of-word marker,
+/// <c>tokenizer_config.json</c> when present (its <c>pad_token</c> and <c>model_max_length</c>). Text is normalised by
+/// <see cref="ClipTextCleaner"/> as transformers 5's CLIPTokenizer does, split by CLIP's pattern (special tokens
+/// first), BPE-encoded with the <c>&lt;/w&gt;</c> end-of-word marker,
 /// and framed as Stable Diffusion feeds its text encoder: start token, at most max_length − 2 tokens, end token,
 /// then padding to max_length (77) with the pad token (SD 1.x: the end token; SD 2.x: "!"). Any string is accepted;
 /// immutable and safe to share between threads.
@@ -44,9 +45,10 @@ public sealed class ClipTokenizer
     // Microsoft.ML.Tokenizers documents no thread-safety for its BPE word cache; encoding a prompt takes microseconds.
     private readonly Lock gate = new();
 
-    private ClipTokenizer(BpeTokenizer bpe, int bosId, int eosId, int padId, int maxLength, string source)
+    private ClipTokenizer(BpeTokenizer bpe, int bosId, int eosId, int padId, int maxLength, string source, bool decodeHtmlEntities)
     {
         this.bpe = bpe;
+        DecodeHtmlEntities = decodeHtmlEntities;
         BosId = bosId;
         EosId = eosId;
         PadId = padId;
@@ -69,10 +71,18 @@ public sealed class ClipTokenizer
     /// <summary>The folder the files came from.</summary>
     public string Source { get; }
 
+    /// <summary>Whether prompts are HTML-unescaped first (OpenAI CLIP) or not (transformers 5, the default).</summary>
+    public bool DecodeHtmlEntities { get; }
+
     /// <summary>Loads the tokenizer files of <paramref name="folder"/>.</summary>
+    /// <param name="folder">The tokenizer folder.</param>
+    /// <param name="decodeHtmlEntities">
+    /// Decode HTML entities in prompts first, as OpenAI's CLIP tokenizer does; transformers 5's CLIPTokenizer (which the
+    /// reference ids come from) does not, and a prompt with "&amp;amp;" tokenizes differently in the two.
+    /// </param>
     /// <exception cref="FileNotFoundException">vocab.json or merges.txt is missing.</exception>
     /// <exception cref="InvalidDataException">A file is unreadable or inconsistent (the message names the file and the field).</exception>
-    public static ClipTokenizer FromFolder(string folder)
+    public static ClipTokenizer FromFolder(string folder, bool decodeHtmlEntities = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
         var vocabPath = Path.Combine(folder, VocabFileName);
@@ -119,7 +129,7 @@ public sealed class ClipTokenizer
             throw new InvalidDataException($"CLIP tokenizer files in '{folder}' cannot be read as byte-level BPE ({VocabFileName}, {MergesFileName}): {e.Message}", e);
         }
 
-        return new ClipTokenizer(bpe, bosId, eosId, padId, maxLength, folder);
+        return new ClipTokenizer(bpe, bosId, eosId, padId, maxLength, folder, decodeHtmlEntities);
     }
 
     /// <summary>
@@ -129,7 +139,7 @@ public sealed class ClipTokenizer
     public IReadOnlyList<int> Tokenize(string? text)
     {
         var ids = new List<int> { BosId };
-        ids.AddRange(Encode(ClipTextCleaner.Clean(text), int.MaxValue));
+        ids.AddRange(Encode(ClipTextCleaner.Clean(text, DecodeHtmlEntities), int.MaxValue));
         ids.Add(EosId);
         return ids;
     }
@@ -140,7 +150,7 @@ public sealed class ClipTokenizer
     /// </summary>
     public int[] EncodePadded(string? text)
     {
-        var tokens = Encode(ClipTextCleaner.Clean(text), MaxLength - 2);
+        var tokens = Encode(ClipTextCleaner.Clean(text, DecodeHtmlEntities), MaxLength - 2);
         var ids = new int[MaxLength];
         Array.Fill(ids, PadId);
         ids[0] = BosId;

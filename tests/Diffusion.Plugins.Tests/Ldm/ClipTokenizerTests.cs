@@ -133,10 +133,50 @@ public sealed class ClipTokenizerTests(ITestOutputHelper output) : IDisposable
     public void Cleaning_bounds_the_input()
     {
         ClipTextCleaner.Clean(new string('a', 1_000_000)).Length.Should().Be(ClipTextCleaner.MaxCleanChars);
-        ClipTextCleaner.Clean("  Hello,\t\n WORLD &amp; more  ").Should().Be("hello, world & more");
+        ClipTextCleaner.Clean("  Hello,\t\n WORLD &amp; more  ").Should().Be("hello, world &amp; more", "transformers 5 leaves entities alone");
+        ClipTextCleaner.Clean("  Hello,\t\n WORLD &amp;amp; more  ", decodeHtmlEntities: true).Should().Be("hello, world & more", "OpenAI CLIP decodes twice");
+        ClipTextCleaner.Clean("&#xD800;&#0;&#x110000;", decodeHtmlEntities: true).Should().NotContain("\ud800");
         ClipTextCleaner.Clean("x\ud800y").Should().Be("x\ufffdy");
         var emoji = new string('a', ClipTextCleaner.MaxCleanChars - 1) + "🙂";
         ClipTextCleaner.Clean(emoji).Should().HaveLength(ClipTextCleaner.MaxCleanChars - 1, "a surrogate pair is never split");
+    }
+
+    // Expected values from Python's unicodedata.normalize("NFC", ...) (Unicode 14), lower-cased.
+    [Theory]
+    [InlineData("e\u0301", "\u00e9")]
+    [InlineData("\u1100\u1161\u11a8", "\uac01")]
+    [InlineData("\uac00\u11a8", "\uac01")]
+    [InlineData("\u212b", "\u00e5")]
+    [InlineData("a\u0301\u0323", "\u1ea1\u0301")]
+    [InlineData("q\u0307\u0323", "q\u0323\u0307")]
+    [InlineData("\u0958", "\u0915\u093c")]
+    [InlineData("\u00c7\u0301", "\u1e09")]
+    [InlineData("e\u0301\u0301", "\u00e9\u0301")]
+    [InlineData("\U0001d15e", "\U0001d157\U0001d165")]
+    [InlineData("\u0344", "\u0308\u0301")]
+    [InlineData("cafe\u0301 nai\u0308ve", "caf\u00e9 na\u00efve")]
+    public void Text_is_composed_to_nfc(string input, string expected)
+    {
+        ClipTextCleaner.Clean(input).Should().Be(expected);
+    }
+
+    [Fact]
+    public void A_decomposed_prompt_tokenizes_like_the_composed_one()
+    {
+        var tokenizer = RepositoryTokenizer.Value;
+
+        tokenizer.EncodePadded("e\u0301tat cafe\u0301 nai\u0308ve").Should().Equal(tokenizer.EncodePadded("\u00e9tat caf\u00e9 na\u00efve"));
+    }
+
+    [Fact]
+    public void Html_entities_are_decoded_only_when_asked()
+    {
+        var plain = RepositoryTokenizer.Value;
+        var decoding = ClipTokenizer.FromFolder(Fixtures.RepositoryPath("tokenizer"), decodeHtmlEntities: true);
+
+        plain.DecodeHtmlEntities.Should().BeFalse();
+        decoding.Tokenize("tom &amp; jerry").Should().Equal(plain.Tokenize("tom & jerry"));
+        plain.Tokenize("tom &amp; jerry").Should().NotEqual(plain.Tokenize("tom & jerry"));
     }
 
     private void CopyVocabulary()
