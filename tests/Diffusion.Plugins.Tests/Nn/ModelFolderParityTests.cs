@@ -89,22 +89,26 @@ public sealed class ModelFolderParityTests(ITestOutputHelper output)
     private static void RunAutoencoderKL(string dir, ModelIo io)
     {
         using var model = ModelFolder.LoadAutoencoderKL(dir);
-        using (var posterior = model.Encode(io.Input("image")))
+        if (io.HasInput("image"))
         {
-            io.Compare("latent_mean", posterior.Mean);
-            io.Compare("latent_logvar", posterior.LogVar);
+            using var posterior = model.Encode(io.Input("image"));
+            io.CompareIfPresent("latent_mean", posterior.Mean);
+            io.CompareIfPresent("latent_logvar", posterior.LogVar);
         }
 
-        using var decoded = model.Decode(io.Input("latent"));
-        io.Compare("decoded", decoded);
+        if (io.HasInput("latent"))
+        {
+            using var decoded = model.Decode(io.Input("latent"));
+            io.CompareIfPresent("decoded", decoded);
+        }
     }
 
     private static void RunClipText(string dir, ModelIo io)
     {
         using var model = ModelFolder.LoadClipText(dir);
         using var result = model.Forward(io.Input("input_ids"), io.OptionalInput("attention_mask"));
-        io.Compare("last_hidden_state", result.LastHiddenState);
-        io.Compare("pooler_output", result.PoolerOutput);
+        io.CompareIfPresent("last_hidden_state", result.LastHiddenState);
+        io.CompareIfPresent("pooler_output", result.PoolerOutput);
     }
 
     private static void RunUNet2D(string dir, ModelIo io)

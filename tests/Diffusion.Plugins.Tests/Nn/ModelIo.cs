@@ -29,6 +29,17 @@ public sealed class ModelIo : IDisposable
 
     public bool HasOutput(string name) => tensors.ContainsKey($"out.{name}");
 
+    public bool HasInput(string name) => tensors.ContainsKey($"in.{name}");
+
+    /// <summary>Compares output <paramref name="name"/> when the fixture has it (the unused-entry check catches the rest).</summary>
+    public void CompareIfPresent(string name, Tensor ours)
+    {
+        if (HasOutput(name))
+        {
+            Compare(name, ours);
+        }
+    }
+
     /// <summary>A reference output, to build an expected value from.</summary>
     public Tensor Reference(string name) => Take($"out.{name}");
 
