@@ -12,6 +12,12 @@ public static class Fixtures
 
     public static string Path(params string[] parts) => System.IO.Path.Combine([Root, .. parts]);
 
+    /// <summary>The repository's own copy, whatever DIFFUSION_FIXTURES_DIR says: for tests that need one particular fixture.</summary>
+    public static string RepositoryRoot { get; } = LocateRepositoryCopy();
+
+    /// <summary>A path inside <see cref="RepositoryRoot"/>.</summary>
+    public static string RepositoryPath(params string[] parts) => System.IO.Path.Combine([RepositoryRoot, .. parts]);
+
     private static string Locate()
     {
         var fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentVariable);
@@ -25,6 +31,11 @@ public static class Fixtures
             return fromEnvironment;
         }
 
+        return LocateRepositoryCopy();
+    }
+
+    private static string LocateRepositoryCopy()
+    {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             var candidate = System.IO.Path.Combine(dir.FullName, "tests", "fixtures", "reference");
