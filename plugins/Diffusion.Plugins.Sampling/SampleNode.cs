@@ -73,6 +73,28 @@ public sealed class SampleNode : NodeType<SampleNodeOptions>
     }
 
     /// <inheritdoc />
+    protected override ResourceEstimate? Estimate(SampleNodeOptions options, NodeValidationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(context);
+        // One element per sample when the denoiser's shape is not known from params (a checkpoint decides it): a lower
+        // bound, so the estimate never refuses a run that fits; count's own maximum bounds the rest.
+        long perSample = ComponentTraits.SampleElements(context, "denoiser") ?? 1;
+        long chunk = options.BatchSize > 0 ? Math.Min(options.BatchSize, options.Count) : options.Count;
+        long chunks = (options.Count + chunk - 1) / chunk;
+        long guided = options.GuidanceScale != 1 && context.LinksOf("unconditional").Count > 0 ? 2 : 1;
+        // A chunk's working copies (x, noise, model output, x̂0, next, guided batch) plus the samples collected on the CPU.
+        long elements = ResourceEstimate.Times(chunk, perSample, 5 + guided) + ResourceEstimate.Times(options.Count, perSample);
+        long calls = ResourceEstimate.Times(options.Steps, chunks);
+        return new ResourceEstimate(elements, calls,
+            $"count {options.Count} in chunks of {chunk}, {perSample} elements per sample, {options.Steps} steps per chunk")
+        {
+            ElementsParam = "count",
+            CallsParam = options.BatchSize > 0 && chunks > 1 ? "batch_size" : "steps",
+        };
+    }
+
+    /// <inheritdoc />
     protected override Task<NodeOutputs> ExecuteAsync(INodeExecutionContext context, SampleNodeOptions options)
     {
         var sampler = context.GetInput<ISampler>("sampler");

@@ -54,6 +54,9 @@ public static class ValidationCodes
     /// <summary>A param outside its range or choices, or rejected by the node type's own validation.</summary>
     public const string ParamValue = "param_value";
 
+    /// <summary>The run would allocate more tensor elements or make more network calls than the host allows (its budget).</summary>
+    public const string OverBudget = "over_budget";
+
     /// <summary>A <c>--set</c> override that names no node or a bad path.</summary>
     public const string BadOverride = "bad_override";
 }

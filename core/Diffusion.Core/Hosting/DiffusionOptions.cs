@@ -31,6 +31,12 @@ public sealed class DiffusionOptions
     /// <summary>Default number of independent nodes run at once.</summary>
     public int MaxParallelism { get; set; } = 2;
 
+    /// <summary>The most tensor elements one run may ask for, summed over its nodes' estimates (checked before it runs).</summary>
+    public long MaxRunElements { get; set; } = RunBudget.Default.MaxElements;
+
+    /// <summary>The most network evaluations one run may ask for, summed over its nodes' estimates.</summary>
+    public long MaxRunNetworkCalls { get; set; } = RunBudget.Default.MaxNetworkCalls;
+
     /// <summary>Default folder for outputs with relative paths; null is the current folder.</summary>
     public string? OutputDirectory { get; set; }
 }

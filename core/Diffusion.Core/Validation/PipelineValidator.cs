@@ -7,8 +7,12 @@ namespace Diffusion.Core;
 /// unknown types, unknown/missing/duplicate inputs, links to missing nodes or outputs, port type mismatches, cycles
 /// (naming the nodes in each), and params that break the schema or the node type's own rules.
 /// </summary>
-public sealed class PipelineValidator(NodeTypeRegistry registry)
+/// <param name="registry">The node types.</param>
+/// <param name="budget">The most one run may ask for; null is <see cref="RunBudget.Default"/>.</param>
+public sealed class PipelineValidator(NodeTypeRegistry registry, RunBudget? budget = null)
 {
+    private readonly RunBudget budget = budget ?? RunBudget.Default;
+
     /// <summary>Validates; positions, when given, add line and column to each issue.</summary>
     public ValidationResult Validate(PipelineDefinition pipeline, JsonPositionIndex? positions = null)
     {
@@ -17,6 +21,7 @@ public sealed class PipelineValidator(NodeTypeRegistry registry)
         var byId = pipeline.Nodes.ToDictionary(n => n.Id, StringComparer.Ordinal);
         var validated = new Dictionary<string, ValidatedNode>(StringComparer.Ordinal);
         var traits = new Dictionary<string, IReadOnlyDictionary<string, IReadOnlySet<string>>>(StringComparer.Ordinal);
+        var estimates = new List<(string NodeId, string Type, ResourceEstimate Estimate)>();
         if (pipeline.Nodes.Count == 0)
         {
             issues.Add(new ValidationIssue(ValidationCodes.InvalidDocument, "The pipeline has no nodes; add at least one under \"nodes\".", "/nodes"));
@@ -24,10 +29,15 @@ public sealed class PipelineValidator(NodeTypeRegistry registry)
 
         foreach (var node in pipeline.Nodes)
         {
-            if (ValidateNode(node, byId, pipeline.BaseDirectory, traits, issues) is { } ok)
+            if (ValidateNode(node, byId, pipeline.BaseDirectory, traits, estimates, issues) is { } ok)
             {
                 validated[node.Id] = ok;
             }
+        }
+
+        if (issues.Count == 0)
+        {
+            issues.AddRange(BudgetCheck.Check(estimates, budget));
         }
 
         var order = TopologicalOrder(pipeline, issues);
@@ -49,6 +59,7 @@ public sealed class PipelineValidator(NodeTypeRegistry registry)
         Dictionary<string, NodeDefinition> byId,
         string baseDirectory,
         Dictionary<string, IReadOnlyDictionary<string, IReadOnlySet<string>>> traits,
+        List<(string NodeId, string Type, ResourceEstimate Estimate)> estimates,
         List<ValidationIssue> issues)
     {
         if (string.IsNullOrWhiteSpace(node.Type))
@@ -82,7 +93,12 @@ public sealed class PipelineValidator(NodeTypeRegistry registry)
                 r => r.Key,
                 r => (IReadOnlyList<LinkedOutput>)[.. r.Value.Select(l => Linked(l, byId, baseDirectory, traits))],
                 StringComparer.Ordinal);
-            RunNodeTypeValidation(node, registered, new NodeValidationContext(node.Id, parameters, baseDirectory) { Links = links }, issues);
+            var context = new NodeValidationContext(node.Id, parameters, baseDirectory) { Links = links };
+            RunNodeTypeValidation(node, registered, context, issues);
+            if (issues.Count == before && Estimate(registered, context) is { } estimate)
+            {
+                estimates.Add((node.Id, node.Type, estimate));
+            }
         }
 
         return issues.Count == before ? new ValidatedNode(node, registered, parameters, resolved) : null;
@@ -121,6 +137,19 @@ public sealed class PipelineValidator(NodeTypeRegistry registry)
         }
 
         return new LinkedOutput(link.Node, source.Type, link.Output, declared.TryGetValue(link.Output, out var set) ? set : new HashSet<string>());
+    }
+
+    private static ResourceEstimate? Estimate(RegisteredNodeType registered, NodeValidationContext context)
+    {
+        try
+        {
+            return registered.NodeType.Estimate(context);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // An estimate is advice; a node type that cannot give one is checked by its own limits when it runs.
+            return null;
+        }
     }
 
     private static void RunNodeTypeValidation(NodeDefinition node, RegisteredNodeType registered, NodeValidationContext context, List<ValidationIssue> issues)
