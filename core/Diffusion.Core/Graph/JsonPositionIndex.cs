@@ -12,6 +12,15 @@ public sealed class JsonPositionIndex
 {
     private readonly Dictionary<string, List<(long Line, long Column)>> positions = new(StringComparer.Ordinal);
 
+    // Where the last recorded token was: tokens come in file order, so each column is counted from the previous one
+    // on the same line instead of from the line start (which made a 100,000-node pipeline on one line quadratic).
+    private const int MaxRecorded = 2_000_000;
+    private const int MaxListItems = 1000;
+    private int recorded;
+    private long cursorLine = -1;
+    private long cursorByte;
+    private long cursorColumn;
+
     private JsonPositionIndex()
     {
     }
@@ -152,6 +161,14 @@ public sealed class JsonPositionIndex
 
     private void Record(List<string> path, string token, long byteOffset, ReadOnlySpan<byte> utf8, List<long> lineStarts)
     {
+        // Positions are a convenience for messages; a file of millions of tokens must not cost gigabytes for them.
+        // Items of long lists and anything past the cap fall back to their nearest recorded parent (see Find).
+        if (recorded >= MaxRecorded || (token.Length > 3 && char.IsAsciiDigit(token[0]) && int.TryParse(token, out var item) && item >= MaxListItems))
+        {
+            return;
+        }
+
+        recorded++;
         var pointer = string.Concat(path.Select(t => "/" + JsonPointer.Escape(t))) + "/" + JsonPointer.Escape(token);
         var line = lineStarts.BinarySearch(byteOffset);
         if (line < 0)
@@ -164,7 +181,16 @@ public sealed class JsonPositionIndex
             positions[pointer] = found = [];
         }
 
-        found.Add((line + 1L, CharacterColumn(utf8, lineStarts[line], byteOffset)));
+        if (line != cursorLine || byteOffset < cursorByte)
+        {
+            cursorLine = line;
+            cursorByte = lineStarts[line];
+            cursorColumn = 1;
+        }
+
+        cursorColumn += CharacterColumn(utf8, cursorByte, byteOffset) - 1;
+        cursorByte = byteOffset;
+        found.Add((line + 1L, cursorColumn));
     }
 
     private static List<long> LineStarts(ReadOnlySpan<byte> utf8)

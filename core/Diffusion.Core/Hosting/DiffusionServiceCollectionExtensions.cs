@@ -42,7 +42,9 @@ public static class DiffusionServiceCollectionExtensions
         services.TryAddSingleton(registry);
         services.TryAddSingleton(inventory);
         services.TryAddSingleton(_ => new NodeOutputCache(options.CacheBudgetBytes));
-        services.TryAddSingleton(sp => new PipelineValidator(sp.GetRequiredService<NodeTypeRegistry>()));
+        services.TryAddSingleton(sp => new PipelineValidator(
+            sp.GetRequiredService<NodeTypeRegistry>(),
+            new InputRootPolicy { ExtraRoots = [.. options.InputRoots], PipelineFolderIsRoot = options.PipelineFolderIsInputRoot }));
         services.TryAddSingleton<IPipelineRunner, PipelineRunner>();
         services.TryAddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
 

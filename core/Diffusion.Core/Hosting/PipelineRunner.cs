@@ -34,7 +34,7 @@ public sealed class PipelineRunner(
     /// <inheritdoc />
     public Task<PipelineRunResult> RunAsync(PipelineDefinition pipeline, RunOptions? runOptions = null, IProgress<PipelineEvent>? progress = null, CancellationToken cancellationToken = default)
     {
-        var validation = validator.Validate(pipeline);
+        var validation = validator.Validate(pipeline, null, validator.InputRoots.With(runOptions?.InputRoots, runOptions?.PipelineFolderIsInputRoot ?? true));
         if (!validation.IsValid)
         {
             throw new PipelineValidationException(validation.Issues);
@@ -84,6 +84,8 @@ public sealed class PipelineRunner(
         {
             Device = runOptions.Device ?? options.Device,
             OutputDirectory = runOptions.OutputDirectory ?? options.OutputDirectory,
+            InputRoots = [.. options.InputRoots, .. runOptions.InputRoots],
+            PipelineFolderIsInputRoot = options.PipelineFolderIsInputRoot && runOptions.PipelineFolderIsInputRoot,
         };
     }
 }
