@@ -39,6 +39,29 @@ public sealed class SampleNode : NodeType<SampleNodeOptions>
     ];
 
     /// <inheritdoc />
+    protected override IEnumerable<ValidationIssue> ValidateOptions(SampleNodeOptions options, NodeValidationContext context)
+    {
+        // "TPU" once reached TorchSharp's Device(string) and came back as "Requested value 'TPU' was not found".
+        string? problem = null;
+        if (options.Device is { Length: > 0 } name)
+        {
+            try
+            {
+                TorchRuntime.ResolveDevice(name);
+            }
+            catch (TorchRuntimeException e)
+            {
+                problem = e.Message;
+            }
+        }
+
+        if (problem is not null)
+        {
+            yield return context.ParamIssue("device", problem);
+        }
+    }
+
+    /// <inheritdoc />
     protected override Task<NodeOutputs> ExecuteAsync(INodeExecutionContext context, SampleNodeOptions options)
     {
         var sampler = context.GetInput<ISampler>("sampler");
@@ -46,7 +69,7 @@ public sealed class SampleNode : NodeType<SampleNodeOptions>
         var scheduler = context.GetInput<IScheduler>("scheduler");
         var conditioning = context.GetOptionalInput<Conditioning>("conditioning");
         var unconditional = context.GetOptionalInput<Conditioning>("unconditional");
-        var device = options.Device is { Length: > 0 } name ? new Device(name) : context.Run.Device;
+        var device = options.Device is { Length: > 0 } name ? TorchRuntime.ResolveDevice(name) : context.Run.Device;
         var dtype = options.Dtype == "float64" ? ScalarType.Float64 : ScalarType.Float32;
         int chunk = options.BatchSize > 0 ? Math.Min(options.BatchSize, options.Count) : options.Count;
         int chunks = (options.Count + chunk - 1) / chunk;
