@@ -216,7 +216,34 @@ public static class TrainingCheckpoint
                 $"train.denoising: tensor 'generator.state' in '{path}' is {state.dtype} [{string.Join(", ", state.shape)}]; a CPU generator state is uint8 [{reference.NumberOfElements}]. The file is damaged; resume from another checkpoint.");
         }
 
+        var bytes = state.data<byte>().ToArray();
+        if (IsValidMersenneState(reference.data<byte>().ToArray()) && !IsValidMersenneState(bytes))
+        {
+            throw new InvalidDataException(
+                $"train.denoising: tensor 'generator.state' in '{path}' is not a valid Mersenne Twister state (position or seeded flag out of range). The file is damaged; resume from another checkpoint.");
+        }
+
         return state;
+    }
+
+    /// <summary>
+    /// The check libtorch's CPUGeneratorImpl::set_state makes before "Invalid mt19937 state" (which, thrown through
+    /// TorchSharp, aborts the process): in CPUGeneratorImplStateLegacy (uint64 seed, int32 left, int32 seeded, uint64 next,
+    /// then the 624 state words) the engine is valid when seeded, 0 &lt; left &lt;= 624 and (uint32)next &lt;= 624
+    /// (aten/src/ATen/core/MT19937RNGEngine.h, is_valid). The layout is confirmed on a fresh generator's state first.
+    /// </summary>
+    private static bool IsValidMersenneState(byte[] state)
+    {
+        const int stateWords = 624;
+        if (state.Length < 24)
+        {
+            return false;
+        }
+
+        var left = BitConverter.ToInt32(state, 8);
+        var seeded = BitConverter.ToInt32(state, 12);
+        var next = (uint)BitConverter.ToUInt64(state, 16);
+        return seeded != 0 && left is > 0 and <= stateWords && next <= stateWords;
     }
 
     private static Tensor Get(IReadOnlyDictionary<string, Tensor> stored, string key, string path) =>
