@@ -42,9 +42,10 @@ public sealed class PipelineValidator(NodeTypeRegistry registry, InputRootPolicy
 
         var baseDirectory = pipeline.BaseDirectory;
         var pathRules = new PathRules(roots.RootsFor(baseDirectory));
+        var budget = new SuggestionBudget();
         foreach (var node in pipeline.Nodes)
         {
-            if (ValidateNode(node, byId, baseDirectory, pathRules, issues) is { } ok)
+            if (ValidateNode(node, byId, baseDirectory, pathRules, budget, issues) is { } ok)
             {
                 validated[node.Id] = ok;
             }
@@ -64,11 +65,20 @@ public sealed class PipelineValidator(NodeTypeRegistry registry, InputRootPolicy
         return new ValidationResult(issues, new ValidatedPipeline(pipeline, [.. order.Select(id => validated[id])]));
     }
 
-    // "Did you mean" compares a name with every node id; past this many issues a huge broken pipeline would make that
-    // quadratic, and nobody reads the hints of the 1,000th problem.
-    private const int MaxSuggestedIssues = 1000;
+    // "Did you mean" for a link compares the name with every node id. In a 100,000-node pipeline with thousands of bad
+    // links that is quadratic (it took minutes), so the comparisons of one validation are capped; the first hints are
+    // the ones people read.
+    private const long SuggestionComparisons = 2_000_000;
 
-    private ValidatedNode? ValidateNode(NodeDefinition node, Dictionary<string, NodeDefinition> byId, string baseDirectory, PathRules pathRules, List<ValidationIssue> issues)
+    /// <summary>The name comparisons one validation may still spend on hints.</summary>
+    private sealed class SuggestionBudget
+    {
+        private long left = SuggestionComparisons;
+
+        public bool Spend(int comparisons) => (left -= comparisons) >= 0;
+    }
+
+    private ValidatedNode? ValidateNode(NodeDefinition node, Dictionary<string, NodeDefinition> byId, string baseDirectory, PathRules pathRules, SuggestionBudget budget, List<ValidationIssue> issues)
     {
         if (string.IsNullOrWhiteSpace(node.Type))
         {
@@ -91,7 +101,7 @@ public sealed class PipelineValidator(NodeTypeRegistry registry, InputRootPolicy
 
         var before = issues.Count;
         var descriptor = registered.Descriptor;
-        var resolved = ResolveInputs(node, descriptor, byId, issues);
+        var resolved = ResolveInputs(node, descriptor, byId, budget, issues);
         ParamsChecker.Check(node, descriptor, issues);
         ParamItemRules.Check(node, descriptor, issues);
         var parameters = OptionsSchema.WithDefaults(descriptor.Params, node.Params);
@@ -123,6 +133,7 @@ public sealed class PipelineValidator(NodeTypeRegistry registry, InputRootPolicy
         NodeDefinition node,
         NodeTypeDescriptor descriptor,
         Dictionary<string, NodeDefinition> byId,
+        SuggestionBudget budget,
         List<ValidationIssue> issues)
     {
         var ports = descriptor.Inputs.ToDictionary(p => p.Name, StringComparer.Ordinal);
@@ -147,7 +158,7 @@ public sealed class PipelineValidator(NodeTypeRegistry registry, InputRootPolicy
             for (var i = 0; i < input.Links.Count; i++)
             {
                 var linkPointer = input.IsList ? $"{pointer}/{i}" : pointer;
-                if (ResolveLink(node, name, port, input.Links[i], linkPointer, byId, issues) is { } link)
+                if (ResolveLink(node, name, port, input.Links[i], linkPointer, byId, budget, issues) is { } link)
                 {
                     links.Add(link);
                 }
@@ -171,11 +182,12 @@ public sealed class PipelineValidator(NodeTypeRegistry registry, InputRootPolicy
         LinkReference link,
         string pointer,
         Dictionary<string, NodeDefinition> byId,
+        SuggestionBudget budget,
         List<ValidationIssue> issues)
     {
         if (!byId.TryGetValue(link.Node, out var source))
         {
-            issues.Add(new ValidationIssue(ValidationCodes.UnknownNode, $"Input \"{inputName}\" of node \"{node.Id}\" links to node \"{link.Node}\", which does not exist.{Suggestions.DidYouMean(link.Node, byId.Keys, issues.Count < MaxSuggestedIssues)}", pointer, node.Id, inputName, link.ToString()));
+            issues.Add(new ValidationIssue(ValidationCodes.UnknownNode, $"Input \"{inputName}\" of node \"{node.Id}\" links to node \"{link.Node}\", which does not exist.{Suggestions.DidYouMean(link.Node, byId.Keys, budget.Spend(byId.Count))}", pointer, node.Id, inputName, link.ToString()));
             return null;
         }
 

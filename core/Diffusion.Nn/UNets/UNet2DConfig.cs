@@ -222,12 +222,22 @@ public sealed record UNet2DConfig
     /// <exception cref="InvalidDataException">A value is unsupported or inconsistent.</exception>
     public void Validate(string source)
     {
-        var problems = new List<string>();
+        var problems = Problems();
+        if (problems.Count > 0)
+        {
+            throw new InvalidDataException($"UNet2D config {source}: {string.Join("; ", problems.Select(p => p.Message))}.");
+        }
+    }
+
+    /// <summary>Every unsupported or inconsistent value, by field (snake_case, as in config.json), for pointing at params.</summary>
+    public IReadOnlyList<(string Field, string Message)> Problems()
+    {
+        var problems = new List<(string Field, string Message)>();
         void Require(bool ok, string field, object? value, string expected)
         {
             if (!ok)
             {
-                problems.Add($"field '{field}' = {JsonSerializer.Serialize(value)} is not supported ({expected})");
+                problems.Add((field, $"field '{field}' = {JsonSerializer.Serialize(value)} is not supported ({expected})"));
             }
         }
 
@@ -254,10 +264,7 @@ public sealed record UNet2DConfig
             RequireShapesFit(Require);
         }
 
-        if (problems.Count > 0)
-        {
-            throw new InvalidDataException($"UNet2D config {source}: {string.Join("; ", problems)}.");
-        }
+        return problems;
     }
 
     /// <summary>
