@@ -196,6 +196,11 @@ public static class SafeTensors
         {
             throw Invalid(path, $"the header is not valid JSON ({e.Message})", e);
         }
+        catch (InvalidOperationException e)
+        {
+            // JsonDocument checks the UTF-8 of names and strings only when they are read (found by fuzzing).
+            throw Invalid(path, "the header holds text that is not valid UTF-8", e);
+        }
 
         entries.Sort((a, b) => a.DataBegin.CompareTo(b.DataBegin));
         for (int i = 1; i < entries.Count; i++)
