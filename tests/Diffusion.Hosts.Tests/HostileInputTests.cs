@@ -49,7 +49,7 @@ public sealed class HostileInputTests : IDisposable
     [Theory]
     [InlineData("/dev/zero", "character device")]
     [InlineData("FIFO", "named pipe (FIFO)")]
-    [InlineData("FOLDER", "is a folder")]
+    [InlineData("FOLDER", "is a directory")]
     public async Task Validate_refuses_files_that_are_not_regular_at_once(string target, string why)
     {
         var path = target switch

@@ -85,7 +85,7 @@ internal static class PathContainment
             FileEntryKind.Missing => new PathProblem(ValidationCodes.InputFile, $"does not exist (resolved to {resolved}); check the path, which is relative to the pipeline file's folder"),
             FileEntryKind.RegularFile when wantsFile => null,
             FileEntryKind.Directory when wantsFolder => null,
-            FileEntryKind.Directory => new PathProblem(ValidationCodes.InputFile, $"is a folder ({resolved}), but a file is expected"),
+            FileEntryKind.Directory => new PathProblem(ValidationCodes.InputFile, $"is a directory ({resolved}), but a file is expected"),
             FileEntryKind.RegularFile => new PathProblem(ValidationCodes.InputFile, $"is a file ({resolved}), but a folder is expected"),
             _ => new PathProblem(ValidationCodes.InputFile, $"is {entry.Describe()} ({resolved}); only regular files and folders are read"),
         };

@@ -20,7 +20,7 @@ public static class StateDictLoader
         ArgumentNullException.ThrowIfNull(module);
         ArgumentException.ThrowIfNullOrEmpty(path);
 
-        // SafeTensors says "does not exist", "is a folder" or "is a FIFO" itself, without opening anything but a file.
+        // SafeTensors says "does not exist", "is a directory" or "is a FIFO" itself, without opening anything but a file.
         IReadOnlyDictionary<string, Tensor> tensors;
         try
         {

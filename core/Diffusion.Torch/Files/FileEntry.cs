@@ -5,12 +5,12 @@ namespace Diffusion.Torch.Files;
 /// <param name="Length">Size in bytes of a regular file (0 for anything else).</param>
 public readonly record struct FileEntry(FileEntryKind Kind, long Length)
 {
-    /// <summary>A few words for messages: "a folder", "a named pipe (FIFO)", "a character device".</summary>
+    /// <summary>A few words for messages: "a directory", "a named pipe (FIFO)", "a character device".</summary>
     public string Describe() => Kind switch
     {
         FileEntryKind.Missing => "missing",
         FileEntryKind.RegularFile => "a regular file",
-        FileEntryKind.Directory => "a folder",
+        FileEntryKind.Directory => "a directory",
         FileEntryKind.SymbolicLink => "a symbolic link",
         FileEntryKind.Fifo => "a named pipe (FIFO)",
         FileEntryKind.CharacterDevice => "a character device",

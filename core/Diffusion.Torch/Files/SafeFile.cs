@@ -144,7 +144,7 @@ public static partial class SafeFile
             case FileEntryKind.Missing:
                 throw new FileNotFoundException($"{what} '{path}' does not exist.", path);
             case FileEntryKind.Directory:
-                throw new FileRefusedException($"{what} '{path}' is a folder, not a file.", path, entry.Kind);
+                throw new FileRefusedException($"{what} '{path}' is a directory, not a file.", path, entry.Kind);
             case FileEntryKind.RegularFile:
                 if (entry.Length > maxBytes)
                 {

@@ -59,7 +59,16 @@ internal sealed class NodesCommand : Command<NodesCommand.Settings>
         foreach (var p in d.Params)
         {
             var range = p.Choices is { Count: > 0 } c ? string.Join(" | ", c) : p.Minimum is null && p.Maximum is null ? "" : $"[{p.Minimum?.ToString() ?? "-inf"}, {p.Maximum?.ToString() ?? "inf"}]";
-            parameters.AddRow(Text(p.Name), p.Kind.ToString().ToLowerInvariant(), Text(p.Required ? "(required)" : p.Default?.ToJsonString() ?? "null"), Text(range), Text(p.Description));
+            var kind = p.Kind.ToString().ToLowerInvariant() + p.Path switch
+            {
+                Diffusion.Contracts.PathKind.InputFile => " (input file)",
+                Diffusion.Contracts.PathKind.InputFolder => " (input folder)",
+                Diffusion.Contracts.PathKind.InputFileOrFolder => " (input file or folder)",
+                Diffusion.Contracts.PathKind.OutputFile => " (output file)",
+                Diffusion.Contracts.PathKind.OutputFolder => " (output folder)",
+                _ => "",
+            };
+            parameters.AddRow(Text(p.Name), kind, Text(p.Required ? "(required)" : p.Default?.ToJsonString() ?? "null"), Text(range), Text(p.Description));
         }
 
         AnsiConsole.Write(parameters);

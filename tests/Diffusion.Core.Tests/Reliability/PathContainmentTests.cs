@@ -67,7 +67,7 @@ public sealed class PathContainmentTests : IDisposable
 
     [Theory]
     [InlineData("models/nope.txt", "does not exist")]
-    [InlineData("models", "is a folder")]
+    [InlineData("models", "is a directory")]
     [InlineData("fifo.txt", "named pipe (FIFO)")]
     public void Inputs_must_exist_and_be_regular_files(string path, string why)
     {

@@ -35,7 +35,7 @@ public sealed class PipelineFileTests : IDisposable
     [Fact]
     public void A_folder_is_called_a_folder_and_a_missing_file_missing()
     {
-        PipelineReader.ReadFile(folder.Pipelines).Issues.Should().ContainSingle().Which.Message.Should().Contain("is a folder");
+        PipelineReader.ReadFile(folder.Pipelines).Issues.Should().ContainSingle().Which.Message.Should().Contain("is a directory");
         PipelineReader.ReadFile(Path.Combine(folder.Root, "nope.json")).Issues.Should().ContainSingle().Which.Message.Should().Contain("does not exist");
     }
 

@@ -66,7 +66,7 @@ public sealed class SafeFileTests : IDisposable
         var big = Path.Combine(dir, "big");
         File.WriteAllBytes(big, new byte[101]);
 
-        ((Action)(() => SafeFile.ReadAllBytes(dir, 100, "Config"))).Should().Throw<FileRefusedException>().WithMessage("*is a folder*");
+        ((Action)(() => SafeFile.ReadAllBytes(dir, 100, "Config"))).Should().Throw<FileRefusedException>().WithMessage("*is a directory*");
         ((Action)(() => SafeFile.ReadAllBytes(big, 100, "Config"))).Should().Throw<FileRefusedException>().WithMessage("*101 bytes*100-byte limit*");
         ((Action)(() => SafeFile.ReadAllBytes(Path.Combine(dir, "none"), 100, "Config"))).Should().Throw<FileNotFoundException>().WithMessage("*does not exist*");
     }
