@@ -41,15 +41,8 @@ public sealed record IdxFile(IReadOnlyList<int> Shape, byte[] Data)
         Span<byte> magic = stackalloc byte[2];
         var gzip = file.ReadAtLeast(magic, 2, throwOnEndOfStream: false) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
         file.Position = 0;
-        try
-        {
-            using var input = gzip ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: true) : (Stream)file;
-            return ReadFrom(input, path, gzip, fileLength);
-        }
-        catch (InvalidDataException e) when (gzip && e.Message.StartsWith("IDX file", StringComparison.Ordinal) is false)
-        {
-            throw new InvalidDataException($"IDX file '{path}' is a damaged gzip stream ({e.Message}); download it again.", e);
-        }
+        using var input = gzip ? new DamagedGzipGuard(new GZipStream(file, CompressionMode.Decompress, leaveOpen: true), path) : (Stream)file;
+        return ReadFrom(input, path, gzip, fileLength);
     }
 
     /// <summary>Parses decompressed IDX bytes; <paramref name="source"/> names them in errors.</summary>
@@ -139,4 +132,54 @@ public sealed record IdxFile(IReadOnlyList<int> Shape, byte[] Data)
 
     private static InvalidDataException Truncated(string source, int[] shape, long count, long available) =>
         new($"IDX file '{source}' is truncated: shape [{string.Join(", ", shape)}] needs {count} data bytes, found {available}.");
+}
+
+/// <summary>Names the file when the gzip stream under an IDX file turns out damaged (GZipStream's own message does not).</summary>
+internal sealed class DamagedGzipGuard(GZipStream inner, string path) : Stream
+{
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        try
+        {
+            return inner.Read(buffer, offset, count);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"IDX file '{path}' is a damaged gzip stream ({e.Message}); download it again.", e);
+        }
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
 }
