@@ -70,6 +70,25 @@ public sealed class SampleNode : NodeType<SampleNodeOptions>
         {
             yield return new ValidationIssue(ValidationCodes.InvalidDocument, "Give the sample node an initial sample or a source, not both.", context.InputPointer("source"), context.NodeId, "source");
         }
+
+        // "TPU" once reached TorchSharp's Device(string) and came back as "Requested value 'TPU' was not found".
+        if (options.Device is { Length: > 0 } name && DeviceProblem(name) is { } problem)
+        {
+            yield return context.ParamIssue("device", problem);
+        }
+    }
+
+    private static string? DeviceProblem(string name)
+    {
+        try
+        {
+            TorchRuntime.ResolveDevice(name);
+            return null;
+        }
+        catch (TorchRuntimeException e)
+        {
+            return e.Message;
+        }
     }
 
     /// <inheritdoc />
@@ -117,7 +136,7 @@ public sealed class SampleNode : NodeType<SampleNodeOptions>
         var initial = context.GetOptionalInput<Tensor>("initial");
         RequireRows(initial, "initial", options.Count, allowOne: false);
         RequireRows(source, "source", options.Count, allowOne: true);
-        var device = options.Device is { Length: > 0 } name ? new Device(name) : context.Run.Device;
+        var device = options.Device is { Length: > 0 } name ? TorchRuntime.ResolveDevice(name) : context.Run.Device;
         var dtype = options.Dtype == LoopDType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
         int chunk = options.BatchSize > 0 ? Math.Min(options.BatchSize, options.Count) : options.Count;
         int chunks = (options.Count + chunk - 1) / chunk;

@@ -59,4 +59,13 @@ public static class ValidationCodes
 
     /// <summary>A <c>--set</c> override that names no node or a bad path.</summary>
     public const string BadOverride = "bad_override";
+
+    /// <summary>A path param that leaves its root: absolute, climbing out with <c>..</c>, or through a symbolic link.</summary>
+    public const string PathOutsideRoot = "path_outside_root";
+
+    /// <summary>An input path that is missing, of the wrong kind (a folder for a file, a device, a FIFO) or unreadable.</summary>
+    public const string InputFile = "input_file";
+
+    /// <summary>Two nodes write the same output, or an output would replace an existing file or something not a file.</summary>
+    public const string OutputConflict = "output_conflict";
 }

@@ -39,4 +39,16 @@ public sealed class DiffusionOptions
 
     /// <summary>Default folder for outputs with relative paths; null is the current folder.</summary>
     public string? OutputDirectory { get; set; }
+
+    /// <summary>
+    /// Folders pipelines may read inputs from besides the pipeline file's folder (and the data/ and models/ folders
+    /// beside it); see <see cref="InputRootPolicy"/>. Input paths that lead anywhere else are validation errors.
+    /// </summary>
+    public IList<string> InputRoots { get; } = [];
+
+    /// <summary>
+    /// Whether the pipeline file's folder and the data/ and models/ folders beside it are input roots (default true).
+    /// A host that runs pipelines from untrusted sources sets this to false and lists its roots in <see cref="InputRoots"/>.
+    /// </summary>
+    public bool PipelineFolderIsInputRoot { get; set; } = true;
 }

@@ -80,7 +80,10 @@ public static class DiffusionServiceCollectionExtensions
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<DiffusionOptions>>().Value;
-            return new PipelineValidator(sp.GetRequiredService<NodeTypeRegistry>(), new RunBudget(options.MaxRunElements, options.MaxRunNetworkCalls));
+            return new PipelineValidator(
+                sp.GetRequiredService<NodeTypeRegistry>(),
+                new InputRootPolicy { ExtraRoots = [.. options.InputRoots], PipelineFolderIsRoot = options.PipelineFolderIsInputRoot },
+                new RunBudget(options.MaxRunElements, options.MaxRunNetworkCalls));
         });
         services.TryAddSingleton<IPipelineRunner>(sp => new PipelineRunner(
             sp.GetRequiredService<PipelineValidator>(),

@@ -10,7 +10,7 @@ namespace Diffusion.Plugins.Denoisers;
 public sealed record UNet2DDenoiserOptions
 {
     /// <summary>Weights to load; empty for a fresh model.</summary>
-    [Param("A diffusers UNet2DModel folder, a checkpoint .safetensors (config in metadata) or a train.denoising checkpoint (its EMA weights); empty for fresh weights.")]
+    [Param("A diffusers UNet2DModel folder, a checkpoint .safetensors (config in metadata) or a train.denoising checkpoint (its EMA weights); empty for fresh weights.", Path = PathKind.InputFileOrFolder)]
     public string Pretrained { get; init; } = "";
 
     /// <summary>Image side.</summary>

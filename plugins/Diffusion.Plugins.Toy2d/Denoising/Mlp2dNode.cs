@@ -48,7 +48,9 @@ public sealed class Mlp2dNode : NodeType<Mlp2dOptions>
     /// <inheritdoc />
     protected override Task<NodeOutputs> ExecuteAsync(INodeExecutionContext context, Mlp2dOptions options)
     {
-        if (string.IsNullOrEmpty(options.Checkpoint))
+        // Only null means "no checkpoint": an empty string is refused (by validation, and by ResolveInputPath below),
+        // since taking it as "none" once sampled from random weights with exit 0.
+        if (options.Checkpoint is null)
         {
             return Task.FromResult(NodeOutputs.Of("denoiser", Mlp2dDenoiser.Create(options, context.Run.Device)));
         }
