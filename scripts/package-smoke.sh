@@ -25,7 +25,9 @@ version=$(sed -n 's:.*<DiffusionVersion>\(.*\)</DiffusionVersion>.*:\1:p' "$repo
 step() { echo; echo "== $*"; }
 
 step "pack $version into artifacts/packages"
-dotnet pack "$repo/Pipeline.sln" -c Release --no-build -v q -nologo >/dev/null
+if ! pack_log=$(dotnet pack "$repo/Pipeline.sln" -c Release --no-build -v q -nologo 2>&1); then
+  echo "$pack_log" >&2; echo "FAIL: dotnet pack (is every packable project built? dotnet build Pipeline.sln -c Release)" >&2; exit 1
+fi
 
 # The local feed beside the machine's own sources; a fresh package folder so this version is taken from the feed.
 cat > "$work/nuget.config" <<XML
