@@ -35,7 +35,7 @@ public sealed class GaussianMixtureDenoiser : IDenoiser
     public DenoiserInfo Info { get; }
 
     /// <inheritdoc />
-    public torch.Tensor Forward(torch.Tensor sample, torch.Tensor time, Conditioning? conditioning = null)
+    public torch.Tensor Forward(torch.Tensor sample, torch.Tensor time, Conditioning? conditioning = null, torch.Generator? generator = null)
     {
         ArgumentNullException.ThrowIfNull(sample);
         ArgumentNullException.ThrowIfNull(time);

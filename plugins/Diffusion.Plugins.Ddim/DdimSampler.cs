@@ -1,6 +1,5 @@
 using Diffusion.Contracts;
-using Diffusion.Plugins.Shared;
-using TorchSharp;
+using Diffusion.Sdk;
 using static TorchSharp.torch;
 
 namespace Diffusion.Plugins.Ddim;
@@ -19,7 +18,11 @@ public sealed class DdimSampler : ISampler
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfNegative(options.Eta);
         this.options = options;
-        Info = new SamplerInfo("ddim", Stochastic: options.Eta > 0);
+        Info = new SamplerInfo("ddim", Stochastic: options.Eta > 0)
+        {
+            Needs = ScheduleFeatures.AlphasCumprod,
+            Predictions = [PredictionType.Epsilon, PredictionType.VPrediction, PredictionType.Sample, PredictionType.Score],
+        };
     }
 
     /// <inheritdoc />
@@ -29,12 +32,14 @@ public sealed class DdimSampler : ISampler
     public SamplingResult Sample(SamplingRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var prediction = PredictedOriginal.Resolve(options.PredictionType, request.Denoiser);
+        var prediction = Parameterization.Resolve(options.PredictionType, request.Denoiser);
+        SamplerRequirements.Ensure(Info, request, prediction);
         var alphasCumprod = request.Scheduler.AlphasCumprod;
-        var schedule = request.Scheduler.CreateInferenceSchedule(request.Steps);
+        var schedule = request.Schedule;
         var timesteps = schedule.Timesteps;
-        // diffusers' DDIMScheduler.step: prev_timestep = t − T // num_inference_steps.
-        int stride = request.Scheduler.TrainTimesteps / request.Steps;
+        // diffusers' DDIMScheduler.step: prev_timestep = t − T // num_inference_steps, N of the full schedule (not of a
+        // slice), so a run split in two takes exactly the steps of the whole run.
+        int stride = request.Scheduler.TrainTimesteps / schedule.TotalSteps;
         var x = SamplerTensors.Initial(request, initNoiseSigma: 1.0);
         for (int i = 0; i < timesteps.Count; i++)
         {
@@ -42,18 +47,20 @@ public sealed class DdimSampler : ISampler
             using var scope = NewDisposeScope();
             var r = Precision.Of(x);
             int t = (int)timesteps[i];
-            int previousT = options.PreviousTimestep == "next" ? (i + 1 < timesteps.Count ? (int)timesteps[i + 1] : -1) : t - stride;
+            int previousT = options.PreviousTimestep == DdimPreviousTimestep.Next
+                ? (i + 1 < timesteps.Count ? (int)timesteps[i + 1] : (int)(schedule.EndTimestep ?? -1))
+                : t - stride;
             double alphaProdT = r(alphasCumprod[t]);
             double alphaProdPrev = r(previousT >= 0 ? alphasCumprod[previousT] : schedule.FinalAlphaCumprod);
 
             var modelOutput = request.Predict(x, SamplerTensors.Time(request, t)).to(x.dtype);
-            var x0 = PredictedOriginal.From(prediction, modelOutput, x, alphaProdT, "sampler.ddim");
-            var epsilon = PredictedOriginal.Epsilon(prediction, modelOutput, x, x0, alphaProdT);
-            x0 = PredictedOriginal.Limit(x0, options.Thresholding, options.DynamicThresholdingRatio, options.SampleMaxValue,
+            var x0 = Parameterization.Denoised(prediction, modelOutput, x, alphaProdT);
+            var epsilon = Parameterization.Epsilon(prediction, modelOutput, x, x0, alphaProdT);
+            x0 = Parameterization.Limit(x0, options.Thresholding, options.DynamicThresholdingRatio, options.SampleMaxValue,
                 options.ClipSample, options.ClipSampleRange);
             if (options.UseClippedModelOutput)
             {
-                epsilon = PredictedOriginal.Epsilon(PredictionType.Sample, modelOutput, x, x0, alphaProdT);
+                epsilon = Parameterization.Epsilon(PredictionType.Sample, modelOutput, x, x0, alphaProdT);
             }
 
             // Eq. 16: σ_t(η); then Eq. 12.

@@ -1,24 +1,17 @@
 using Diffusion.Contracts;
+using Diffusion.Sdk;
 
 namespace Diffusion.Plugins.Ddim;
 
 /// <summary>The <c>sampler.ddim</c> node: outputs a configured <see cref="DdimSampler"/>.</summary>
-public sealed class DdimSamplerNode : NodeType<DdimSamplerOptions>
+public sealed class DdimSamplerNode : SamplerNodeType<DdimSamplerOptions>
 {
     /// <inheritdoc />
     protected override string Name => "sampler.ddim";
 
     /// <inheritdoc />
-    protected override string Category => "sampling";
+    protected override string Description => "DDIM sampling (Song et al. 2021, Eq. 12) with η; needs a discrete (ᾱ table) schedule.";
 
     /// <inheritdoc />
-    protected override string Description => "DDIM sampling (Song et al. 2021, Eq. 12) with η.";
-
-    /// <inheritdoc />
-    protected override IReadOnlyList<PortDescriptor> Outputs { get; } =
-        [new PortDescriptor("sampler", PortType.Sampler, "The configured sampler.")];
-
-    /// <inheritdoc />
-    protected override Task<NodeOutputs> ExecuteAsync(INodeExecutionContext context, DdimSamplerOptions options) =>
-        Task.FromResult(NodeOutputs.Of("sampler", new DdimSampler(options)));
+    protected override ISampler Create(DdimSamplerOptions options) => new DdimSampler(options);
 }

@@ -1,6 +1,5 @@
 using Diffusion.Contracts;
-using Diffusion.Plugins.Shared;
-using TorchSharp;
+using Diffusion.Sdk;
 using static TorchSharp.torch;
 
 namespace Diffusion.Plugins.Ddpm;
@@ -21,22 +20,27 @@ public sealed class DdpmSampler : ISampler
     }
 
     /// <inheritdoc />
-    public SamplerInfo Info { get; } = new("ddpm", Stochastic: true);
+    public SamplerInfo Info { get; } = new("ddpm", Stochastic: true)
+    {
+        Needs = ScheduleFeatures.AlphasCumprod,
+        Predictions = [PredictionType.Epsilon, PredictionType.VPrediction, PredictionType.Sample, PredictionType.Score],
+    };
 
     /// <inheritdoc />
     public SamplingResult Sample(SamplingRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var prediction = PredictedOriginal.Resolve(options.PredictionType, request.Denoiser);
+        var prediction = Parameterization.Resolve(options.PredictionType, request.Denoiser);
+        SamplerRequirements.Ensure(Info, request, prediction);
         var alphasCumprod = request.Scheduler.AlphasCumprod;
-        var timesteps = request.Scheduler.CreateInferenceSchedule(request.Steps).Timesteps;
+        var timesteps = request.Schedule.Timesteps;
         var x = SamplerTensors.Initial(request, initNoiseSigma: 1.0);
         for (int i = 0; i < timesteps.Count; i++)
         {
             request.CancellationToken.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             int t = (int)timesteps[i];
-            int previousT = i + 1 < timesteps.Count ? (int)timesteps[i + 1] : -1;
+            int previousT = i + 1 < timesteps.Count ? (int)timesteps[i + 1] : (int)(request.Schedule.EndTimestep ?? -1);
             var r = Precision.Of(x);
             double alphaProdT = r(alphasCumprod[t]);
             double alphaProdPrev = previousT >= 0 ? r(alphasCumprod[previousT]) : 1.0;
@@ -44,8 +48,8 @@ public sealed class DdpmSampler : ISampler
             double currentAlphaT = r(alphaProdT / alphaProdPrev), currentBetaT = r(1 - currentAlphaT);
 
             var modelOutput = request.Predict(x, SamplerTensors.Time(request, t)).to(x.dtype);
-            var x0 = PredictedOriginal.From(prediction, modelOutput, x, alphaProdT, "sampler.ddpm");
-            x0 = PredictedOriginal.Limit(x0, options.Thresholding, options.DynamicThresholdingRatio, options.SampleMaxValue,
+            var x0 = Parameterization.Denoised(prediction, modelOutput, x, alphaProdT);
+            x0 = Parameterization.Limit(x0, options.Thresholding, options.DynamicThresholdingRatio, options.SampleMaxValue,
                 options.ClipSample, options.ClipSampleRange);
 
             // Eq. 7: μ̃_t = sqrt(ᾱ_{t'}) β_t/(1 − ᾱ_t) x̂_0 + sqrt(α_t)(1 − ᾱ_{t'})/(1 − ᾱ_t) x_t.
@@ -72,10 +76,10 @@ public sealed class DdpmSampler : ISampler
         double posteriorVariance = Math.Max(r(r(betaProdPrev / betaProdT) * currentBetaT), 1e-20);
         return options.VarianceType switch
         {
-            "fixed_small" => r(Math.Sqrt(posteriorVariance)),
-            "fixed_small_log" => r(Math.Exp(r(0.5 * r(Math.Log(posteriorVariance))))),
-            "fixed_large" => r(Math.Sqrt(currentBetaT)),
-            _ => throw new NotSupportedException($"sampler.ddpm: variance_type '{options.VarianceType}' is not supported; use fixed_small, fixed_small_log or fixed_large."),
+            DdpmVarianceType.FixedSmall => r(Math.Sqrt(posteriorVariance)),
+            DdpmVarianceType.FixedSmallLog => r(Math.Exp(r(0.5 * r(Math.Log(posteriorVariance))))),
+            DdpmVarianceType.FixedLarge => r(Math.Sqrt(currentBetaT)),
+            _ => throw new NotSupportedException($"sampler.ddpm: variance_type {options.VarianceType} is not supported."),
         };
     }
 }

@@ -1,5 +1,5 @@
 using Diffusion.Contracts;
-using Diffusion.Plugins.Shared;
+using Diffusion.Sdk;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -15,7 +15,9 @@ namespace Diffusion.Plugins.Samplers;
 /// <item><c>sde-dpmsolver++</c> / <c>sde-dpmsolver</c> (DPM-Solver++ paper, App. B, the SDE variants): the same with the
 /// variance-preserving noise term σ_t sqrt(1 − e^{−2h}) z, resp. σ_t sqrt(e^{2h} − 1) z, drawn every step.</item>
 /// </list>
-/// D is the first-, second- or third-order combination of past model outputs.
+/// D is the first-, second- or third-order combination of past model outputs. x stays in VP space, as diffusers keeps
+/// it, so every step matches diffusers' <c>prev_sample</c>; the model call and the conversion of its output go through
+/// <see cref="SigmaDenoiser"/>.
 /// </summary>
 public sealed class DpmSolverMultistepSampler : ISampler
 {
@@ -29,29 +31,16 @@ public sealed class DpmSolverMultistepSampler : ISampler
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.SolverOrder, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.SolverOrder, 3);
-        (dataPrediction, stochastic) = options.AlgorithmType switch
-        {
-            "dpmsolver++" => (true, false),
-            "sde-dpmsolver++" => (true, true),
-            "dpmsolver" => (false, false),
-            "sde-dpmsolver" => (false, true),
-            _ => throw new ArgumentException(
-                $"sampler.dpmpp: algorithm_type '{options.AlgorithmType}' is unknown; use dpmsolver++, sde-dpmsolver++, dpmsolver or sde-dpmsolver."),
-        };
-        if (options.AlgorithmType == "sde-dpmsolver" && options.SolverOrder == 3)
+        dataPrediction = options.AlgorithmType is DpmSolverAlgorithm.DpmSolverPlusPlus or DpmSolverAlgorithm.SdeDpmSolverPlusPlus;
+        stochastic = options.AlgorithmType is DpmSolverAlgorithm.SdeDpmSolverPlusPlus or DpmSolverAlgorithm.SdeDpmSolver;
+        if (options.AlgorithmType == DpmSolverAlgorithm.SdeDpmSolver && options.SolverOrder == 3)
         {
             throw new ArgumentException("sampler.dpmpp: algorithm_type sde-dpmsolver has no third-order update; use solver_order 1 or 2.");
         }
 
-        if (options.SolverType is not ("midpoint" or "heun"))
-        {
-            throw new ArgumentException($"sampler.dpmpp: solver_type '{options.SolverType}' is unknown; use midpoint or heun.");
-        }
-
         this.options = options;
-        string name = (options.AlgorithmType.StartsWith("sde-", StringComparison.Ordinal) ? "sde_" : "")
-            + (dataPrediction ? "dpmpp_" : "dpm_") + (options.SolverOrder == 3 ? "3m" : "2m");
-        Info = new SamplerInfo(name, Stochastic: stochastic);
+        string name = (stochastic ? "sde_" : "") + (dataPrediction ? "dpmpp_" : "dpm_") + (options.SolverOrder == 3 ? "3m" : "2m");
+        Info = new SamplerInfo(name, Stochastic: stochastic) { Needs = ScheduleFeatures.Sigmas };
     }
 
     /// <inheritdoc />
@@ -60,25 +49,24 @@ public sealed class DpmSolverMultistepSampler : ISampler
     /// <inheritdoc />
     public SamplingResult Sample(SamplingRequest request)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var prediction = PredictedOriginal.Resolve(options.PredictionType, request.Denoiser);
-        var schedule = request.Scheduler.CreateInferenceSchedule(request.Steps);
-        var (timesteps, sigmas) = (schedule.Timesteps, schedule.Sigmas);
-        int N = timesteps.Count;
+        var model = SigmaDenoiser.For(request, options.PredictionType, Info);
+        var (sigmas, timesteps) = (model.Sigmas, request.Schedule.Timesteps);
+        // The order rules look at the position in the full schedule, so a split run takes the steps the whole run takes.
+        int N = request.Schedule.TotalSteps, start = request.Schedule.StartIndex;
         var x = SamplerTensors.Initial(request, initNoiseSigma: 1.0);
         var history = new List<Tensor>();
         int lowerOrderCount = 0;
         try
         {
-            for (int i = 0; i < N; i++)
+            for (int i = 0; i < timesteps.Count; i++)
             {
                 request.CancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 var r = Precision.Of(x);
-                bool lowerOrderFinal = i == N - 1 && (options.EulerAtFinal || (options.LowerOrderFinal && N < 15) || sigmas[N] == 0);
-                bool lowerOrderSecond = i == N - 2 && options.LowerOrderFinal && N < 15;
-                var modelOutput = request.Predict(x, SamplerTensors.Time(request, timesteps[i])).to(x.dtype);
-                var converted = ConvertModelOutput(prediction, modelOutput, x, sigmas[i], r);
+                int g = start + i;
+                bool lowerOrderFinal = g == N - 1 && (options.EulerAtFinal || (options.LowerOrderFinal && N < 15) || sigmas[i + 1] == 0);
+                bool lowerOrderSecond = g == N - 2 && options.LowerOrderFinal && N < 15;
+                var converted = ConvertModelOutput(model, model.OutputVp(x, i), x, sigmas[i], r);
                 history.Add(converted.MoveToOuterDisposeScope());
                 if (history.Count > options.SolverOrder)
                 {
@@ -105,7 +93,7 @@ public sealed class DpmSolverMultistepSampler : ISampler
 
                 lowerOrderCount = Math.Min(lowerOrderCount + 1, options.SolverOrder);
                 next = next.MoveToOuterDisposeScope();
-                request.OnStep?.Invoke(new SamplerStep(i, N, timesteps[i], next, dataPrediction ? history[^1] : null));
+                request.OnStep?.Invoke(new SamplerStep(i, timesteps.Count, timesteps[i], next, dataPrediction ? history[^1] : null));
                 SamplerTensors.Replace(ref x, next);
             }
         }
@@ -114,15 +102,10 @@ public sealed class DpmSolverMultistepSampler : ISampler
             history.ForEach(h => h.Dispose());
         }
 
-        return new SamplingResult(x, N, N);
+        return model.Result(x, timesteps.Count);
     }
 
-    /// <summary>α = 1/sqrt(σ² + 1), σ_VP = σ α: the VP coefficients of a sigma-space noise level.</summary>
-    private static (double Alpha, double Sigma) AlphaSigma(double sigma, Func<double, double> r)
-    {
-        double alpha = r(1 / r(Math.Sqrt(r(r(sigma * sigma) + 1))));
-        return (alpha, r(sigma * alpha));
-    }
+    private static (double Alpha, double Sigma) AlphaSigma(double sigma, Func<double, double> r) => SigmaDenoiser.VpCoefficients(sigma, r);
 
     private static double Lambda(double alpha, double sigma, Func<double, double> r) => r(r(Math.Log(alpha)) - r(Math.Log(sigma)));
 
@@ -130,34 +113,22 @@ public sealed class DpmSolverMultistepSampler : ISampler
     /// The quantity the solver extrapolates: x̂_0 for the ++ variants (then thresholded, Saharia et al. 2022, Sec. 2.3), ε̂
     /// otherwise (thresholding goes through x̂_0 and back).
     /// </summary>
-    private Tensor ConvertModelOutput(PredictionType prediction, Tensor modelOutput, Tensor x, double sigma, Func<double, double> r)
+    private Tensor ConvertModelOutput(SigmaDenoiser model, Tensor modelOutput, Tensor x, double sigma, Func<double, double> r)
     {
         var (alphaS, sigmaS) = AlphaSigma(sigma, r);
         if (dataPrediction)
         {
-            var x0 = prediction switch
-            {
-                PredictionType.Epsilon => (x - sigmaS * modelOutput) / alphaS,
-                PredictionType.VPrediction => alphaS * x - sigmaS * modelOutput,
-                PredictionType.Sample => modelOutput.alias(),
-                _ => throw new NotSupportedException($"sampler.{Info.Name} cannot use a denoiser that predicts {prediction}."),
-            };
-            return PredictedOriginal.Limit(x0, options.Thresholding, options.DynamicThresholdingRatio, options.SampleMaxValue, false, 1.0);
+            var x0 = model.DenoisedVp(modelOutput, x, sigma);
+            return Parameterization.Limit(x0, options.Thresholding, options.DynamicThresholdingRatio, options.SampleMaxValue, false, 1.0);
         }
 
-        var epsilon = prediction switch
-        {
-            PredictionType.Epsilon => modelOutput.alias(),
-            PredictionType.VPrediction => alphaS * modelOutput + sigmaS * x,
-            PredictionType.Sample => (x - alphaS * modelOutput) / sigmaS,
-            _ => throw new NotSupportedException($"sampler.{Info.Name} cannot use a denoiser that predicts {prediction}."),
-        };
+        var epsilon = model.EpsilonVp(modelOutput, x, sigma);
         if (!options.Thresholding)
         {
             return epsilon;
         }
 
-        var thresholded = PredictedOriginal.Limit((x - sigmaS * epsilon) / alphaS, true, options.DynamicThresholdingRatio, options.SampleMaxValue, false, 1.0);
+        var thresholded = Parameterization.Limit((x - sigmaS * epsilon) / alphaS, true, options.DynamicThresholdingRatio, options.SampleMaxValue, false, 1.0);
         return (x - alphaS * thresholded) / sigmaS;
     }
 
@@ -178,9 +149,9 @@ public sealed class DpmSolverMultistepSampler : ISampler
             double h = r(lambdaT - lambdaS);
             return owner.options.AlgorithmType switch
             {
-                "dpmsolver++" => r(sigmaT / sigmaS) * x - r(alphaT * r(r(Math.Exp(-h)) - 1)) * m0,
-                "dpmsolver" => r(alphaT / alphaS) * x - r(sigmaT * r(r(Math.Exp(h)) - 1)) * m0,
-                "sde-dpmsolver++" => r(r(sigmaT / sigmaS) * r(Math.Exp(-h))) * x + r(alphaT * r(1 - r(Math.Exp(-2.0 * h)))) * m0
+                DpmSolverAlgorithm.DpmSolverPlusPlus => r(sigmaT / sigmaS) * x - r(alphaT * r(r(Math.Exp(-h)) - 1)) * m0,
+                DpmSolverAlgorithm.DpmSolver => r(alphaT / alphaS) * x - r(sigmaT * r(r(Math.Exp(h)) - 1)) * m0,
+                DpmSolverAlgorithm.SdeDpmSolverPlusPlus => r(r(sigmaT / sigmaS) * r(Math.Exp(-h))) * x + r(alphaT * r(1 - r(Math.Exp(-2.0 * h)))) * m0
                     + r(sigmaT * r(Math.Sqrt(r(1 - r(Math.Exp(-2.0 * h)))))) * noise!,
                 _ => r(alphaT / alphaS) * x - r(2.0 * r(sigmaT * r(r(Math.Exp(h)) - 1))) * m0
                     + r(sigmaT * r(Math.Sqrt(r(r(Math.Exp(2.0 * h)) - 1)))) * noise!,
@@ -195,25 +166,25 @@ public sealed class DpmSolverMultistepSampler : ISampler
             var (_, _, lambdaS1) = At(i - 1);
             double h = r(lambdaT - lambdaS0), h0 = r(lambdaS0 - lambdaS1), r0 = r(h0 / h);
             var d1 = r(1.0 / r0) * (m0 - m1);
-            bool midpoint = owner.options.SolverType == "midpoint";
+            bool midpoint = owner.options.SolverType == DpmSolverType.Midpoint;
             double expMinusH = r(Math.Exp(-h)), expH = r(Math.Exp(h)), expMinus2H = r(Math.Exp(-2.0 * h));
             switch (owner.options.AlgorithmType)
             {
-                case "dpmsolver++":
+                case DpmSolverAlgorithm.DpmSolverPlusPlus:
                 {
                     double e = r(expMinusH - 1);
                     var result = r(sigmaT / sigmaS0) * x - r(alphaT * e) * m0;
                     return midpoint ? result - r(0.5 * r(alphaT * e)) * d1 : result + r(alphaT * r(r(e / h) + 1)) * d1;
                 }
 
-                case "dpmsolver":
+                case DpmSolverAlgorithm.DpmSolver:
                 {
                     double e = r(expH - 1);
                     var result = r(alphaT / alphaS0) * x - r(sigmaT * e) * m0;
                     return midpoint ? result - r(0.5 * r(sigmaT * e)) * d1 : result - r(sigmaT * r(r(e / h) - 1)) * d1;
                 }
 
-                case "sde-dpmsolver++":
+                case DpmSolverAlgorithm.SdeDpmSolverPlusPlus:
                 {
                     double e = r(1 - expMinus2H);
                     var result = r(r(sigmaT / sigmaS0) * expMinusH) * x + r(alphaT * e) * m0;
@@ -246,14 +217,14 @@ public sealed class DpmSolverMultistepSampler : ISampler
             var d2 = r(1.0 / r(r0 + r1)) * (d10 - d11);
             switch (owner.options.AlgorithmType)
             {
-                case "dpmsolver++":
+                case DpmSolverAlgorithm.DpmSolverPlusPlus:
                 {
                     double e = r(r(Math.Exp(-h)) - 1);
                     return r(sigmaT / sigmaS0) * x - r(alphaT * e) * m0 + r(alphaT * r(r(e / h) + 1)) * d1
                         - r(alphaT * r(r(r(e + h) / r(h * h)) - 0.5)) * d2;
                 }
 
-                case "dpmsolver":
+                case DpmSolverAlgorithm.DpmSolver:
                 {
                     double e = r(r(Math.Exp(h)) - 1);
                     return r(alphaT / alphaS0) * x - r(sigmaT * e) * m0 - r(sigmaT * r(r(e / h) - 1)) * d1

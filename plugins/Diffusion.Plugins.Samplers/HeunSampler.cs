@@ -1,6 +1,5 @@
 using Diffusion.Contracts;
-using Diffusion.Plugins.Shared;
-using TorchSharp;
+using Diffusion.Sdk;
 using static TorchSharp.torch;
 
 namespace Diffusion.Plugins.Samplers;
@@ -22,51 +21,44 @@ public sealed class HeunSampler : ISampler
     }
 
     /// <inheritdoc />
-    public SamplerInfo Info { get; } = new("heun", Stochastic: false);
+    public SamplerInfo Info { get; } = new("heun", Stochastic: false) { Needs = ScheduleFeatures.Sigmas };
 
     /// <inheritdoc />
     public SamplingResult Sample(SamplingRequest request)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var prediction = PredictedOriginal.Resolve(options.PredictionType, request.Denoiser);
-        var schedule = request.Scheduler.CreateInferenceSchedule(request.Steps);
-        var (timesteps, sigmas) = (schedule.Timesteps, schedule.Sigmas);
-        var x = SamplerTensors.Initial(request, SigmaSpace.InitNoiseSigma(sigmas, options.InitNoiseSigma));
-        int total = 2 * timesteps.Count - 1, entry = 0, evaluations = 0;
+        var model = SigmaDenoiser.For(request, options.PredictionType, Info);
+        var (sigmas, timesteps) = (model.Sigmas, request.Schedule.Timesteps);
+        var x = model.Initial(options.InitNoiseSigma);
+        int total = 2 * timesteps.Count - 1, entry = 0;
         for (int i = 0; i < timesteps.Count; i++)
         {
             request.CancellationToken.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             var r = Precision.Of(x);
-            double sigma = sigmas[i], sigmaNext = sigmas[i + 1], dt = r(sigmaNext - sigma);
-            var denoised = Denoise(request, prediction, x, sigma, timesteps[i]);
-            var derivative = (x - denoised) / sigma;
-            var predicted = x + derivative * dt;
-            evaluations++;
-            if (sigmaNext == 0)
+            double dt = r(sigmas[i + 1] - sigmas[i]);
+            var denoised = Clip(model.Denoise(x, i));
+            var d = (x - denoised) / sigmas[i];
+            var predicted = (x + d * dt).MoveToOuterDisposeScope();
+            request.OnStep?.Invoke(new SamplerStep(entry++, total, timesteps[i], predicted, denoised));
+            if (sigmas[i + 1] == 0)
             {
-                predicted = predicted.MoveToOuterDisposeScope();
-                request.OnStep?.Invoke(new SamplerStep(entry++, total, timesteps[i], predicted, denoised));
                 SamplerTensors.Replace(ref x, predicted);
                 continue;
             }
 
-            request.OnStep?.Invoke(new SamplerStep(entry++, total, timesteps[i], predicted, denoised));
             // Karras et al. 2022, Algorithm 1, lines 9–11: d' = (x' − D(x'; σ_{i+1}))/σ_{i+1}, x = x + Δσ (d + d')/2.
-            var denoisedNext = Denoise(request, prediction, predicted, sigmaNext, timesteps[i + 1]);
-            var derivativeNext = (predicted - denoisedNext) / sigmaNext;
-            var next = (x + (derivative + derivativeNext) / 2 * dt).MoveToOuterDisposeScope();
-            evaluations++;
-            request.OnStep?.Invoke(new SamplerStep(entry++, total, timesteps[i + 1], next, denoisedNext));
+            // A slice that stops early evaluates the corrector at its last level with the σ → t interpolation.
+            double nextTime = i + 1 < timesteps.Count ? timesteps[i + 1] : model.ModelTime(sigmas[i + 1]);
+            var denoisedNext = Clip(model.Denoise(predicted, sigmas[i + 1], nextTime));
+            var dNext = (predicted - denoisedNext) / sigmas[i + 1];
+            var next = (x + (d + dNext) / 2 * dt).MoveToOuterDisposeScope();
+            predicted.Dispose();
+            request.OnStep?.Invoke(new SamplerStep(entry++, total, nextTime, next, denoisedNext));
             SamplerTensors.Replace(ref x, next);
         }
 
-        return new SamplingResult(x, evaluations, timesteps.Count);
+        return model.Result(x, timesteps.Count);
     }
 
-    private Tensor Denoise(SamplingRequest request, PredictionType prediction, Tensor x, double sigma, double timestep)
-    {
-        var denoised = SigmaSpace.Denoise(request, prediction, x, sigma, timestep);
-        return options.ClipSample ? denoised.clamp(-options.ClipSampleRange, options.ClipSampleRange) : denoised;
-    }
+    private Tensor Clip(Tensor denoised) => options.ClipSample ? denoised.clamp(-options.ClipSampleRange, options.ClipSampleRange) : denoised;
 }

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Diffusion.Contracts;
-using Diffusion.Plugins.Shared;
+using Diffusion.Sdk;
 
 namespace Diffusion.Plugins.Samplers;
 

@@ -1,6 +1,5 @@
 using Diffusion.Contracts;
-using Diffusion.Plugins.Shared;
-using TorchSharp;
+using Diffusion.Sdk;
 using static TorchSharp.torch;
 
 namespace Diffusion.Plugins.Samplers;
@@ -27,16 +26,14 @@ public sealed class LmsSampler : ISampler
     }
 
     /// <inheritdoc />
-    public SamplerInfo Info { get; } = new("lms", Stochastic: false);
+    public SamplerInfo Info { get; } = new("lms", Stochastic: false) { Needs = ScheduleFeatures.Sigmas };
 
     /// <inheritdoc />
     public SamplingResult Sample(SamplingRequest request)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var prediction = PredictedOriginal.Resolve(options.PredictionType, request.Denoiser);
-        var schedule = request.Scheduler.CreateInferenceSchedule(request.Steps);
-        var (timesteps, sigmas) = (schedule.Timesteps, schedule.Sigmas);
-        var x = SamplerTensors.Initial(request, SigmaSpace.InitNoiseSigma(sigmas, options.InitNoiseSigma));
+        var model = SigmaDenoiser.For(request, options.PredictionType, Info);
+        var (sigmas, timesteps) = (model.Sigmas, request.Schedule.Timesteps);
+        var x = model.Initial(options.InitNoiseSigma);
         var derivatives = new List<Tensor>();
         try
         {
@@ -44,7 +41,7 @@ public sealed class LmsSampler : ISampler
             {
                 request.CancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
-                var denoised = SigmaSpace.Denoise(request, prediction, x, sigmas[i], timesteps[i]);
+                var denoised = model.Denoise(x, i);
                 derivatives.Add(((x - denoised) / sigmas[i]).MoveToOuterDisposeScope());
                 if (derivatives.Count > options.Order)
                 {
@@ -69,7 +66,7 @@ public sealed class LmsSampler : ISampler
             derivatives.ForEach(d => d.Dispose());
         }
 
-        return new SamplingResult(x, timesteps.Count, timesteps.Count);
+        return model.Result(x, timesteps.Count);
     }
 
     private static double Coefficient(IReadOnlyList<double> sigmas, int order, int i, int k)

@@ -1,5 +1,5 @@
 using Diffusion.Contracts;
-using Diffusion.Plugins.Shared;
+using Diffusion.Sdk;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -25,7 +25,11 @@ public sealed class PndmSampler : ISampler
     }
 
     /// <inheritdoc />
-    public SamplerInfo Info { get; } = new("pndm", Stochastic: false);
+    public SamplerInfo Info { get; } = new("pndm", Stochastic: false)
+    {
+        Needs = ScheduleFeatures.AlphasCumprod,
+        Predictions = [PredictionType.Epsilon, PredictionType.VPrediction],
+    };
 
     /// <summary>
     /// PNDM steps between entries of the discrete ᾱ table (Liu et al. 2022, Eq. 9 uses ᾱ at t and t − δ), so it needs
@@ -48,11 +52,13 @@ public sealed class PndmSampler : ISampler
     public SamplingResult Sample(SamplingRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var prediction = PredictedOriginal.Resolve(options.PredictionType, request.Denoiser);
-        var schedule = request.Scheduler.CreateInferenceSchedule(request.Steps);
+        var prediction = Parameterization.Resolve(options.PredictionType, request.Denoiser);
+        SamplerRequirements.Ensure(Info, request, prediction);
+        var schedule = request.Schedule;
         RequireTrainingGrid(schedule, request.Scheduler.TrainTimesteps);
-        // diffusers' step uses δ = T // N (not the gap to the next timestep) and δ/2 = T // N // 2 for the PRK midpoints.
-        int stride = request.Scheduler.TrainTimesteps / request.Steps, half = stride / 2;
+        // diffusers' step uses δ = T // N of the full schedule (not the gap to the next timestep) and δ/2 = T // N // 2 for
+        // the PRK midpoints.
+        int stride = request.Scheduler.TrainTimesteps / schedule.TotalSteps, half = stride / 2;
         var (visits, prkCount) = Visits(schedule.Timesteps, half);
         var x = SamplerTensors.Initial(request, initNoiseSigma: 1.0);
         Tensor? start = null, weightedSum = null;
@@ -197,7 +203,7 @@ public sealed class PndmSampler : ISampler
         {
             PredictionType.Epsilon => modelOutput,
             PredictionType.VPrediction => r(Math.Sqrt(alphaProdT)) * modelOutput + r(Math.Sqrt(betaProdT)) * sample,
-            _ => throw new NotSupportedException($"sampler.pndm cannot use a denoiser that predicts {prediction}; use epsilon or v_prediction."),
+            _ => throw new NotSupportedException($"sampler.pndm cannot use a denoiser that predicts {ComponentTraits.Name(prediction)}; use epsilon or v_prediction."),
         };
         double sampleCoefficient = r(Math.Sqrt(r(alphaProdPrev / alphaProdT)));
         double denominator = r(r(alphaProdT * r(Math.Sqrt(betaProdPrev))) + r(Math.Sqrt(r(r(alphaProdT * betaProdT) * alphaProdPrev))));

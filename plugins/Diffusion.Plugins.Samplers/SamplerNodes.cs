@@ -1,28 +1,10 @@
 using Diffusion.Contracts;
+using Diffusion.Sdk;
 
 namespace Diffusion.Plugins.Samplers;
 
-/// <summary>A <c>sampler.xxx</c> node: its params are the options record, its one output the configured sampler.</summary>
-/// <typeparam name="TOptions">The sampler's options record.</typeparam>
-public abstract class SamplerNode<TOptions> : NodeType<TOptions> where TOptions : class, new()
-{
-    /// <inheritdoc />
-    protected override string Category => "sampling";
-
-    /// <inheritdoc />
-    protected override IReadOnlyList<PortDescriptor> Outputs { get; } =
-        [new PortDescriptor("sampler", PortType.Sampler, "The configured sampler.")];
-
-    /// <summary>Creates the sampler from bound options.</summary>
-    protected abstract ISampler Create(TOptions options);
-
-    /// <inheritdoc />
-    protected override Task<NodeOutputs> ExecuteAsync(INodeExecutionContext context, TOptions options) =>
-        Task.FromResult(NodeOutputs.Of("sampler", Create(options)));
-}
-
 /// <summary><c>sampler.euler</c>.</summary>
-public sealed class EulerSamplerNode : SamplerNode<EulerSamplerOptions>
+public sealed class EulerSamplerNode : SamplerNodeType<EulerSamplerOptions>
 {
     /// <inheritdoc />
     protected override string Name => "sampler.euler";
@@ -35,7 +17,7 @@ public sealed class EulerSamplerNode : SamplerNode<EulerSamplerOptions>
 }
 
 /// <summary><c>sampler.euler_ancestral</c>.</summary>
-public sealed class EulerAncestralSamplerNode : SamplerNode<EulerAncestralSamplerOptions>
+public sealed class EulerAncestralSamplerNode : SamplerNodeType<EulerAncestralSamplerOptions>
 {
     /// <inheritdoc />
     protected override string Name => "sampler.euler_ancestral";
@@ -48,7 +30,7 @@ public sealed class EulerAncestralSamplerNode : SamplerNode<EulerAncestralSample
 }
 
 /// <summary><c>sampler.heun</c>.</summary>
-public sealed class HeunSamplerNode : SamplerNode<HeunSamplerOptions>
+public sealed class HeunSamplerNode : SamplerNodeType<HeunSamplerOptions>
 {
     /// <inheritdoc />
     protected override string Name => "sampler.heun";
@@ -61,7 +43,7 @@ public sealed class HeunSamplerNode : SamplerNode<HeunSamplerOptions>
 }
 
 /// <summary><c>sampler.lms</c>.</summary>
-public sealed class LmsSamplerNode : SamplerNode<LmsSamplerOptions>
+public sealed class LmsSamplerNode : SamplerNodeType<LmsSamplerOptions>
 {
     /// <inheritdoc />
     protected override string Name => "sampler.lms";
@@ -74,7 +56,7 @@ public sealed class LmsSamplerNode : SamplerNode<LmsSamplerOptions>
 }
 
 /// <summary><c>sampler.pndm</c>.</summary>
-public sealed class PndmSamplerNode : SamplerNode<PndmSamplerOptions>
+public sealed class PndmSamplerNode : SamplerNodeType<PndmSamplerOptions>
 {
     /// <inheritdoc />
     protected override string Name => "sampler.pndm";
@@ -87,7 +69,7 @@ public sealed class PndmSamplerNode : SamplerNode<PndmSamplerOptions>
 }
 
 /// <summary><c>sampler.dpmpp_2m</c>.</summary>
-public sealed class Dpmpp2mSamplerNode : SamplerNode<DpmSolverMultistepOptions>
+public sealed class Dpmpp2mSamplerNode : SamplerNodeType<DpmSolverMultistepOptions>
 {
     /// <inheritdoc />
     protected override string Name => "sampler.dpmpp_2m";
@@ -100,7 +82,7 @@ public sealed class Dpmpp2mSamplerNode : SamplerNode<DpmSolverMultistepOptions>
 }
 
 /// <summary><c>sampler.dpmpp_3m</c>.</summary>
-public sealed class Dpmpp3mSamplerNode : SamplerNode<Dpmpp3mSamplerOptions>
+public sealed class Dpmpp3mSamplerNode : SamplerNodeType<Dpmpp3mSamplerOptions>
 {
     /// <inheritdoc />
     protected override string Name => "sampler.dpmpp_3m";

@@ -5,31 +5,27 @@ namespace Diffusion.Plugins.Sampling;
 /// <summary>Params of the <c>sample</c> node.</summary>
 public sealed record SampleNodeOptions
 {
-    /// <summary>Inference steps (ignored by adaptive samplers).</summary>
-    [Param("Inference steps.", Min = 1)]
+    [Param("Inference steps of the schedule made from the scheduler when no schedule input is linked (adaptive samplers take only its range).", Min = 1, Max = 10000)]
     public int Steps { get; init; } = 50;
 
-    /// <summary>Number of samples.</summary>
-    [Param("Number of samples.", Min = 1)]
+    [Param("Fraction of the schedule to run from the source input (image-to-image, diffusers' strength): the last ⌊N·strength⌋ steps; 1 runs all.", Min = 0, Max = 1)]
+    public double Strength { get; init; } = 1.0;
+
+    [Param("Number of samples.", Min = 1, Max = 100000)]
     public int Count { get; init; } = 1;
 
-    /// <summary>Seed of the CPU generator all noise is drawn from; null takes the run's seed.</summary>
-    [Param("Seed of the noise generator (null: the run's seed).")]
+    [Param("Seed of the CPU generator all noise is drawn from (null: the run's seed).")]
     public long? Seed { get; init; }
 
-    /// <summary>Classifier-free guidance scale w (Ho &amp; Salimans 2022, Eq. 6); 1 disables guidance.</summary>
-    [Param("Classifier-free guidance scale (1: none).", Min = 0)]
+    [Param("Classifier-free guidance scale w (Ho & Salimans 2022, Eq. 6); 1: none.", Min = 0, Max = 100)]
     public double GuidanceScale { get; init; } = 1.0;
 
-    /// <summary>Largest batch per sampler run; 0 runs all <see cref="Count"/> at once. Chunks draw from one generator in order.</summary>
-    [Param("Samples per sampler run (0: all at once); chunks draw noise from the same generator in order.", Min = 0)]
+    [Param("Samples per sampler run (0: all at once); chunks draw noise from the same generator in order.", Min = 0, Max = 100000)]
     public int BatchSize { get; init; }
 
-    /// <summary>The loop dtype.</summary>
-    [Param("Loop dtype.", Choices = ["float32", "float64"])]
-    public string Dtype { get; init; } = "float32";
+    [Param("Loop dtype.")]
+    public LoopDType Dtype { get; init; } = LoopDType.Float32;
 
-    /// <summary>Device of the loop (cpu, cuda, cuda:1); null takes the run's device.</summary>
-    [Param("Device of the loop (null: the run's device).")]
+    [Param("Device of the loop (cpu, cuda, cuda:1; null: the run's device).")]
     public string? Device { get; init; }
 }

@@ -50,6 +50,9 @@ public sealed class DiscreteScheduler : IScheduler
     public ScheduleKind Kind => ScheduleKind.Discrete;
 
     /// <inheritdoc />
+    public ScheduleFeatures Features => ScheduleFeatures.AlphasCumprod | ScheduleFeatures.Sigmas;
+
+    /// <inheritdoc />
     public int TrainTimesteps => Options.NumTrainTimesteps;
 
     /// <inheritdoc />

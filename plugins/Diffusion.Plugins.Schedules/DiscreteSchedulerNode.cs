@@ -1,9 +1,10 @@
 using Diffusion.Contracts;
+using Diffusion.Sdk;
 
 namespace Diffusion.Plugins.Schedules;
 
 /// <summary>The <c>scheduler.discrete</c> node: outputs a <see cref="DiscreteScheduler"/> built from its params.</summary>
-public sealed class DiscreteSchedulerNode : NodeType<DiscreteSchedulerOptions>
+public sealed class DiscreteSchedulerNode : SchedulerNodeType<DiscreteSchedulerOptions>
 {
     /// <inheritdoc />
     protected override string Name => "scheduler.discrete";
@@ -16,12 +17,10 @@ public sealed class DiscreteSchedulerNode : NodeType<DiscreteSchedulerOptions>
         "A discrete VP noise schedule (linear, scaled_linear, squaredcos_cap_v2 or given betas) with diffusers' timestep spacing and sigma rules.";
 
     /// <inheritdoc />
-    protected override IReadOnlyList<PortDescriptor> Outputs { get; } =
-        [new PortDescriptor("scheduler", PortType.Scheduler, "The noise schedule.")];
-
-    /// <inheritdoc />
-    protected override IEnumerable<ValidationIssue> ValidateOptions(DiscreteSchedulerOptions options, NodeValidationContext context)
+    protected override IEnumerable<ValidationIssue> CheckOptions(DiscreteSchedulerOptions options, NodeValidationContext context)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(context);
         if (options.TrainedBetas is { } betas && betas.Count != options.NumTrainTimesteps)
         {
             yield return context.ParamIssue("trained_betas",
@@ -35,6 +34,5 @@ public sealed class DiscreteSchedulerNode : NodeType<DiscreteSchedulerOptions>
     }
 
     /// <inheritdoc />
-    protected override Task<NodeOutputs> ExecuteAsync(INodeExecutionContext context, DiscreteSchedulerOptions options) =>
-        Task.FromResult(NodeOutputs.Of("scheduler", new DiscreteScheduler(options)));
+    protected override IScheduler Create(DiscreteSchedulerOptions options) => new DiscreteScheduler(options);
 }

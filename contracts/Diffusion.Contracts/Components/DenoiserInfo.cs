@@ -17,4 +17,7 @@ public sealed record DenoiserInfo
 
     /// <summary>Width of text/cross-attention conditioning (0: none).</summary>
     public int CrossAttentionDim { get; init; }
+
+    /// <summary>Whether it draws noise of its own from the generator it is given (a GAN generator's latent z).</summary>
+    public bool UsesGenerator { get; init; }
 }

@@ -11,13 +11,16 @@ public interface IScheduler
     /// <summary>The schedule family.</summary>
     ScheduleKind Kind { get; }
 
+    /// <summary>What it offers samplers (an ᾱ table, a sigma view, an SDE); see <see cref="SamplerInfo.Needs"/>.</summary>
+    ScheduleFeatures Features { get; }
+
     /// <summary>Number of training timesteps T of a discrete schedule (the time range of continuous ones scaled to it).</summary>
     int TrainTimesteps { get; }
 
     /// <summary>ᾱ_t for t = 0..T−1 (float64) for discrete schedules; empty for continuous SDEs.</summary>
     IReadOnlyList<double> AlphasCumprod { get; }
 
-    /// <summary>Timesteps (and sigmas) for <paramref name="steps"/> inference steps.</summary>
+    /// <summary>The full inference schedule for <paramref name="steps"/> steps (slice it for img2img or split runs).</summary>
     InferenceSchedule CreateInferenceSchedule(int steps);
 
     /// <summary>

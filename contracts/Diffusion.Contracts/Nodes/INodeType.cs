@@ -17,6 +17,21 @@ public interface INodeType
     IEnumerable<ValidationIssue> Validate(NodeValidationContext context) => [];
 
     /// <summary>
+    /// Traits of this node's outputs that follow from its params alone (<see cref="ComponentTraits"/>: what a scheduler
+    /// offers, what a sampler needs, what a denoiser predicts), keyed by output port. The validator gives them to the
+    /// nodes linked to those outputs. Params are already known to match the schema.
+    /// </summary>
+    IReadOnlyDictionary<string, IReadOnlySet<string>> OutputTraits(NodeValidationContext context) =>
+        new Dictionary<string, IReadOnlySet<string>>();
+
+    /// <summary>
+    /// What running the node will roughly cost (<see cref="ResourceEstimate"/>), from params that already match the schema
+    /// and the traits of its inputs; null when the node allocates little and calls no network. The validator checks the
+    /// sum over a pipeline against the host's budget, so a request for 10⁹ samples fails before it allocates.
+    /// </summary>
+    ResourceEstimate? Estimate(NodeValidationContext context) => null;
+
+    /// <summary>
     /// Extra material for the node's cache key besides (type, params, input hashes), e.g. the modification time of a
     /// file the node reads. Null when params and inputs say everything.
     /// </summary>

@@ -37,8 +37,9 @@ public static class OptionsSchema
                     : JsonSerializer.SerializeToNode(defaultValue, property.PropertyType, OptionsJson.Options),
                 Minimum = attribute is null || double.IsNaN(attribute.Min) ? null : attribute.Min,
                 Maximum = attribute is null || double.IsNaN(attribute.Max) ? null : attribute.Max,
-                Choices = attribute?.Choices,
+                Choices = attribute?.Choices ?? EnumChoices(property.PropertyType),
                 ItemKind = kind == ParamKind.Array ? KindOf(ElementType(property.PropertyType)) : null,
+                Path = attribute?.Path ?? PathKind.None,
             });
         }
 
@@ -75,6 +76,19 @@ public static class OptionsSchema
         }
 
         return ParamKind.Object;
+    }
+
+    /// <summary>The JSON names of an enum (or nullable enum) property's values, as <see cref="OptionsJson"/> writes them.</summary>
+    public static IReadOnlyList<string>? EnumChoices(Type type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        if (!type.IsEnum)
+        {
+            return null;
+        }
+
+        return [.. Enum.GetValues(type).Cast<object>().Select(v => JsonSerializer.SerializeToElement(v, type, OptionsJson.Options).GetString()!)];
     }
 
     private static bool IsDictionary(Type type) =>

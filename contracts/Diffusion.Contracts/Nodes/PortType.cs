@@ -56,6 +56,12 @@ public sealed class PortType : IEquatable<PortType>
     /// <summary>An <see cref="ISampler"/>.</summary>
     public static PortType Sampler { get; } = new("sampler", typeof(ISampler));
 
+    /// <summary>An <see cref="InferenceSchedule"/>: the steps a sampler walks (whole, sliced or split).</summary>
+    public static PortType Schedule { get; } = new("schedule", typeof(InferenceSchedule));
+
+    /// <summary>Latents, a float tensor [batch, channels, height, width] in an encoder's diffusion space (already scaled).</summary>
+    public static PortType Latents { get; } = new("latents", typeof(TorchSharp.torch.Tensor), Tensor);
+
     /// <summary>An <see cref="IEncoder"/>.</summary>
     public static PortType Encoder { get; } = new("encoder", typeof(IEncoder));
 

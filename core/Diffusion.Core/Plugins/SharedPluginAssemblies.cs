@@ -22,6 +22,7 @@ public static class SharedPluginAssemblies
         "TorchSharp",
         "Diffusion.Torch",
         "Diffusion.Nn",
+        "Diffusion.Sdk",
         "Microsoft.ML.OnnxRuntime",
         "Microsoft.Extensions.DependencyInjection.Abstractions",
         "Microsoft.Extensions.Logging.Abstractions",

@@ -165,8 +165,8 @@ internal sealed class SamplerOverheadBenchCommand : AsyncCommand<SamplerOverhead
         {
             Denoiser = new TrivialDenoiser(SampleShape, DenoiserScale),
             Scheduler = scheduler,
+            Schedule = scheduler.CreateInferenceSchedule(steps),
             Shape = [settings.Batch, .. SampleShape],
-            Steps = steps,
             Generator = new Generator((ulong)settings.Seed, CPU),
             Device = TorchRuntime.ResolveDevice(settings.Device),
             OnStep = step =>

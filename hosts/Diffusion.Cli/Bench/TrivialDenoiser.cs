@@ -14,5 +14,5 @@ internal sealed class TrivialDenoiser(IReadOnlyList<long> sampleShape, double sc
     /// <summary>The factor the prediction is the sample times; the hand-written baseline multiplies by the same.</summary>
     public double Scale { get; } = scale;
 
-    public torch.Tensor Forward(torch.Tensor sample, torch.Tensor time, Conditioning? conditioning = null) => sample * Scale;
+    public torch.Tensor Forward(torch.Tensor sample, torch.Tensor time, Conditioning? conditioning = null, torch.Generator? generator = null) => sample * Scale;
 }

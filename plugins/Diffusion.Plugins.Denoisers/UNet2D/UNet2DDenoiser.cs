@@ -50,7 +50,7 @@ public sealed class UNet2DDenoiser : ITrainableDenoiser
         {
             ["node_type"] = NodeTypeName,
             [ConfigKey] = config.ToJson(),
-            [PredictionKey] = PredictionNames.Name(prediction),
+            [PredictionKey] = OptionsJson.Name(prediction),
         };
     }
 
@@ -67,7 +67,7 @@ public sealed class UNet2DDenoiser : ITrainableDenoiser
     public UNet2DConfig ModelConfig => model.Config;
 
     /// <inheritdoc />
-    public Tensor Forward(Tensor sample, Tensor time, Conditioning? conditioning = null)
+    public Tensor Forward(Tensor sample, Tensor time, Conditioning? conditioning = null, torch.Generator? generator = null)
     {
         ArgumentNullException.ThrowIfNull(sample);
         ArgumentNullException.ThrowIfNull(time);
@@ -131,7 +131,7 @@ public sealed class UNet2DDenoiser : ITrainableDenoiser
             var fresh = new UNet2DModel(FreshConfig(options), attention);
             fresh.to(device);
             fresh.eval();
-            return new UNet2DDenoiser(fresh, PredictionNames.Parse(options.Prediction, "prediction"), attention);
+            return new UNet2DDenoiser(fresh, options.Prediction, attention);
         }
 
         var path = resolvePath(options.Pretrained);
@@ -162,7 +162,7 @@ public sealed class UNet2DDenoiser : ITrainableDenoiser
 
         model.to(device);
         model.eval();
-        return new UNet2DDenoiser(model, PredictionNames.Parse(prediction, "prediction"), attention);
+        return new UNet2DDenoiser(model, prediction, attention);
     }
 
     /// <summary>The config of a fresh model from params.</summary>
@@ -184,7 +184,7 @@ public sealed class UNet2DDenoiser : ITrainableDenoiser
         };
     }
 
-    private static (UNet2DConfig Config, string Weights, string Prediction) FromCheckpoint(string path, string prediction)
+    private static (UNet2DConfig Config, string Weights, PredictionType Prediction) FromCheckpoint(string path, PredictionType prediction)
     {
         if (!File.Exists(path))
         {
@@ -200,27 +200,18 @@ public sealed class UNet2DDenoiser : ITrainableDenoiser
         }
 
         var config = UNet2DConfig.Parse(json, $"{path} (metadata '{ConfigKey}')");
-        return (config, path, header.Metadata.TryGetValue(PredictionKey, out var stored) ? stored : prediction);
+        if (!header.Metadata.TryGetValue(PredictionKey, out var stored))
+        {
+            return (config, path, prediction);
+        }
+
+        try
+        {
+            return (config, path, OptionsJson.Parse<PredictionType>(stored, $"denoiser.unet2d: checkpoint '{path}' metadata '{PredictionKey}'"));
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidDataException(ex.Message, ex);
+        }
     }
-}
-
-/// <summary>The names of <see cref="PredictionType"/> in params and metadata (diffusers' prediction_type spelling).</summary>
-internal static class PredictionNames
-{
-    public static string Name(PredictionType type) => type switch
-    {
-        PredictionType.Epsilon => "epsilon",
-        PredictionType.VPrediction => "v_prediction",
-        PredictionType.Sample => "sample",
-        PredictionType.Score => "score",
-        _ => type.ToString().ToLower(CultureInfo.InvariantCulture),
-    };
-
-    public static PredictionType Parse(string name, string where) => name switch
-    {
-        "epsilon" => PredictionType.Epsilon,
-        "v_prediction" => PredictionType.VPrediction,
-        "sample" => PredictionType.Sample,
-        _ => throw new ArgumentException($"denoiser.unet2d: {where} '{name}' is not one of epsilon, v_prediction, sample."),
-    };
 }

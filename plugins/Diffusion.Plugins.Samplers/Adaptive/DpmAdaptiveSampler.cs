@@ -1,5 +1,5 @@
 using Diffusion.Contracts;
-using Diffusion.Plugins.Shared;
+using Diffusion.Sdk;
 using TorchSharp;
 
 namespace Diffusion.Plugins.Samplers.Adaptive;
@@ -32,7 +32,7 @@ public sealed class DpmAdaptiveSampler : ISampler
         }
 
         Options = options;
-        Info = new SamplerInfo(Name, Stochastic: options.Eta > 0, Adaptive: true);
+        Info = new SamplerInfo(Name, Stochastic: options.Eta > 0, Adaptive: true) { Needs = ScheduleFeatures.AlphasCumprod | ScheduleFeatures.Sigmas };
     }
 
     /// <summary>The params this sampler was built from.</summary>
@@ -44,24 +44,26 @@ public sealed class DpmAdaptiveSampler : ISampler
     /// <inheritdoc />
     public SamplingResult Sample(SamplingRequest request)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var schedule = DiscreteSigmaSchedule.From(request.Scheduler, Name);
-        double sigmaMin = Options.SigmaMin > 0 ? Options.SigmaMin : schedule.SigmaMin;
-        double sigmaMax = Options.SigmaMax > 0 ? Options.SigmaMax : schedule.SigmaMax;
+        var model = SigmaDenoiser.For(request, sampler: Info);
+        // A whole schedule lends its training range (k-diffusion's model.sigma_min/max); a slice its own first and last level.
+        var (low, high) = request.Schedule.StartIndex == 0 && request.Schedule.EndsAtFullEnd
+            ? (model.Table.SigmaMin, model.Table.SigmaMax)
+            : (model.Sigmas.Where(s => s > 0).Min(), model.Sigmas[0]);
+        double sigmaMin = Options.SigmaMin > 0 ? Options.SigmaMin : low;
+        double sigmaMax = Options.SigmaMax > 0 ? Options.SigmaMax : high;
         if (!(sigmaMax > sigmaMin))
         {
             throw new ArgumentException($"sampler.dpm_adaptive: sigma_max ({sigmaMax}) must exceed sigma_min ({sigmaMin}).");
         }
 
-        var run = new Run(this, request, schedule);
+        var run = new Run(this, request, model);
         return run.Sample(sigmaMin, sigmaMax);
     }
 
     /// <summary>One sampling run: the loop state lives here, not in the shared sampler.</summary>
-    private sealed class Run(DpmAdaptiveSampler owner, SamplingRequest request, DiscreteSigmaSchedule schedule)
+    private sealed class Run(DpmAdaptiveSampler owner, SamplingRequest request, SigmaDenoiser model)
     {
         private readonly DpmAdaptiveOptions options = owner.Options;
-        private int evaluations;
 
         public SamplingResult Sample(double sigmaMin, double sigmaMax)
         {
@@ -88,7 +90,7 @@ public sealed class DpmAdaptiveSampler : ISampler
                     double tDown = t, sigmaUp = 0;
                     if (options.Eta > 0)
                     {
-                        var (sigmaDown, _) = AncestralStep(Sigma(s), Sigma(t), options.Eta);
+                        var (sigmaDown, _) = SigmaSteps.Ancestral(Sigma(s), Sigma(t), options.Eta, v => v);
                         tDown = Math.Min(lambdaEnd, -Math.Log(sigmaDown));
                         sigmaUp = Math.Sqrt(Math.Max(0, (Sigma(t) * Sigma(t)) - (Sigma(tDown) * Sigma(tDown))));
                     }
@@ -113,7 +115,7 @@ public sealed class DpmAdaptiveSampler : ISampler
                 if (accept)
                 {
                     // Outside the step's scope, so copies the callback keeps are not disposed with it.
-                    request.OnStep?.Invoke(new SamplerStep(accepted, Math.Max(request.Steps, accepted + 1), schedule.SigmaToT(Sigma(s)), x, denoised));
+                    request.OnStep?.Invoke(new SamplerStep(accepted, Math.Max(request.Schedule.Count, accepted + 1), model.ModelTime(Sigma(s)), x, denoised));
                     denoised?.Dispose();
                     accepted++;
                 }
@@ -121,7 +123,7 @@ public sealed class DpmAdaptiveSampler : ISampler
 
             xPrev.Dispose();
             epsAtS?.Dispose();
-            return new SamplingResult(x, evaluations, accepted);
+            return model.Result(x, accepted);
         }
 
         /// <summary>DPM-Solver-1 (low, Lu et al. 2022 Eq. 3.7 with k = 1) and DPM-Solver-2 with r₁ = ½ (high, Algorithm 1).</summary>
@@ -164,39 +166,10 @@ public sealed class DpmAdaptiveSampler : ISampler
             return (x - Denoise(x, sigma)) / sigma;
         }
 
-        /// <summary>D(x; σ): the denoiser's x̂_0 for the sigma-space sample x = x_0 + σ n (Karras et al. 2022, Table 1, VP column).</summary>
-        private torch.Tensor Denoise(torch.Tensor x, double sigma)
-        {
-            evaluations++;
-            double cIn = 1 / Math.Sqrt((sigma * sigma) + 1);
-            var info = request.Denoiser.Info;
-            double modelTime = info.TimeInput switch
-            {
-                TimeInput.Timestep => schedule.SigmaToT(sigma),
-                TimeInput.Sigma => sigma,
-                TimeInput.ContinuousTime => schedule.SigmaToT(sigma) / (schedule.Count - 1),
-                _ => throw new NotSupportedException($"sampler.dpm_adaptive: time input {info.TimeInput} is not supported."),
-            };
-            var time = torch.full([x.shape[0]], modelTime, request.DType, x.device);
-            var output = request.Predict(x * cIn, time);
-            return info.Prediction switch
-            {
-                PredictionType.Epsilon => x - sigma * output,
-                PredictionType.Sample => output,
-                PredictionType.VPrediction => (cIn * cIn * x) - (sigma * cIn * output),
-                PredictionType.Score => x + (sigma * sigma * cIn) * output,
-                _ => throw new NotSupportedException($"sampler.dpm_adaptive: prediction {info.Prediction} is not supported."),
-            };
-        }
+        /// <summary>D(x; σ) through the model wrapper (c_in scaling, σ → t, guidance).</summary>
+        private torch.Tensor Denoise(torch.Tensor x, double sigma) => model.Denoise(x, sigma);
 
         private static double Sigma(double lambda) => Math.Exp(-lambda);
-
-        /// <summary>σ_down, σ_up of an ancestral step with eta (k-diffusion's get_ancestral_step).</summary>
-        private static (double Down, double Up) AncestralStep(double sigmaFrom, double sigmaTo, double eta)
-        {
-            double up = Math.Min(sigmaTo, eta * Math.Sqrt((sigmaTo * sigmaTo) * ((sigmaFrom * sigmaFrom) - (sigmaTo * sigmaTo)) / (sigmaFrom * sigmaFrom)));
-            return (Math.Sqrt((sigmaTo * sigmaTo) - (up * up)), up);
-        }
 
         private static void Replace(ref torch.Tensor slot, torch.Tensor next)
         {

@@ -1,9 +1,10 @@
 using Diffusion.Contracts;
+using Diffusion.Sdk;
 
 namespace Diffusion.Plugins.ScoreSde;
 
 /// <summary><c>sampler.pc</c>: predictor-corrector sampling of score SDEs (Song et al. 2021, Algorithms 1–5).</summary>
-internal sealed class PredictorCorrectorNode : NodeType<PredictorCorrectorOptions>
+internal sealed class PredictorCorrectorNode : SamplerNodeType<PredictorCorrectorOptions>
 {
     protected override string Name => "sampler.pc";
 
@@ -11,9 +12,7 @@ internal sealed class PredictorCorrectorNode : NodeType<PredictorCorrectorOption
 
     protected override string Description => "Predictor-corrector sampler for score SDEs (reverse diffusion / Euler-Maruyama predictor, Langevin corrector); needs scheduler.ve, .vp or .subvp.";
 
-    protected override IReadOnlyList<PortDescriptor> Outputs => [new("sampler", PortType.Sampler, "The predictor-corrector sampler.")];
-
-    protected override IEnumerable<ValidationIssue> ValidateOptions(PredictorCorrectorOptions options, NodeValidationContext context)
+    protected override IEnumerable<ValidationIssue> CheckOptions(PredictorCorrectorOptions options, NodeValidationContext context)
     {
         if (options.Predictor == "none" && (options.Corrector == "none" || options.CorrectSteps == 0))
         {
@@ -21,6 +20,5 @@ internal sealed class PredictorCorrectorNode : NodeType<PredictorCorrectorOption
         }
     }
 
-    protected override Task<NodeOutputs> ExecuteAsync(INodeExecutionContext context, PredictorCorrectorOptions options) =>
-        Task.FromResult(NodeOutputs.Of("sampler", new PredictorCorrectorSampler(options)));
+    protected override ISampler Create(PredictorCorrectorOptions options) => new PredictorCorrectorSampler(options);
 }

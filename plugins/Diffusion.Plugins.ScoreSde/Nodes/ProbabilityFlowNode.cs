@@ -1,9 +1,10 @@
 using Diffusion.Contracts;
+using Diffusion.Sdk;
 
 namespace Diffusion.Plugins.ScoreSde;
 
 /// <summary><c>sampler.probability_flow</c>: the probability-flow ODE (Song et al. 2021, Eq. 13).</summary>
-internal sealed class ProbabilityFlowNode : NodeType<ProbabilityFlowOptions>
+internal sealed class ProbabilityFlowNode : SamplerNodeType<ProbabilityFlowOptions>
 {
     protected override string Name => "sampler.probability_flow";
 
@@ -11,9 +12,7 @@ internal sealed class ProbabilityFlowNode : NodeType<ProbabilityFlowOptions>
 
     protected override string Description => "Deterministic probability-flow ODE sampler (Euler, Heun, RK4 or adaptive Dormand-Prince 5(4)); needs scheduler.ve, .vp or .subvp.";
 
-    protected override IReadOnlyList<PortDescriptor> Outputs => [new("sampler", PortType.Sampler, "The probability-flow ODE sampler.")];
-
-    protected override IEnumerable<ValidationIssue> ValidateOptions(ProbabilityFlowOptions options, NodeValidationContext context)
+    protected override IEnumerable<ValidationIssue> CheckOptions(ProbabilityFlowOptions options, NodeValidationContext context)
     {
         if (options.Method == "dopri5" && !(options.Rtol > 0 || options.Atol > 0))
         {
@@ -26,6 +25,5 @@ internal sealed class ProbabilityFlowNode : NodeType<ProbabilityFlowOptions>
         }
     }
 
-    protected override Task<NodeOutputs> ExecuteAsync(INodeExecutionContext context, ProbabilityFlowOptions options) =>
-        Task.FromResult(NodeOutputs.Of("sampler", new ProbabilityFlowSampler(options)));
+    protected override ISampler Create(ProbabilityFlowOptions options) => new ProbabilityFlowSampler(options);
 }

@@ -1,9 +1,10 @@
 using Diffusion.Contracts;
+using Diffusion.Sdk;
 
 namespace Diffusion.Plugins.ScoreSde;
 
 /// <summary><c>scheduler.subvp</c>: the sub-VP SDE (Song et al. 2021, Eq. 12, 34).</summary>
-internal sealed class SubVpSchedulerNode : NodeType<VpSdeSchedulerOptions>
+internal sealed class SubVpSchedulerNode : SchedulerNodeType<VpSdeSchedulerOptions>
 {
     protected override string Name => "scheduler.subvp";
 
@@ -11,11 +12,8 @@ internal sealed class SubVpSchedulerNode : NodeType<VpSdeSchedulerOptions>
 
     protected override string Description => "Sub-VP SDE: VP drift with diffusion sqrt(beta(t) (1 - exp(-2 int beta))), marginal std 1 - alpha_t^2, prior N(0, I).";
 
-    protected override IReadOnlyList<PortDescriptor> Outputs => [new("scheduler", PortType.Scheduler, "The sub-VP SDE (an ISdeScheduler).")];
-
-    protected override IEnumerable<ValidationIssue> ValidateOptions(VpSdeSchedulerOptions options, NodeValidationContext context) =>
+    protected override IEnumerable<ValidationIssue> CheckOptions(VpSdeSchedulerOptions options, NodeValidationContext context) =>
         BetaRangeIssues.Of(options, context);
 
-    protected override Task<NodeOutputs> ExecuteAsync(INodeExecutionContext context, VpSdeSchedulerOptions options) =>
-        Task.FromResult(NodeOutputs.Of("scheduler", new SubVpSdeScheduler(options)));
+    protected override IScheduler Create(VpSdeSchedulerOptions options) => new SubVpSdeScheduler(options);
 }

@@ -1,9 +1,10 @@
 using Diffusion.Contracts;
+using Diffusion.Sdk;
 
 namespace Diffusion.Plugins.ScoreSde;
 
 /// <summary><c>scheduler.ve</c>: the variance-exploding SDE (Song et al. 2021, Eq. 9, 30).</summary>
-internal sealed class VeSchedulerNode : NodeType<VeSdeSchedulerOptions>
+internal sealed class VeSchedulerNode : SchedulerNodeType<VeSdeSchedulerOptions>
 {
     protected override string Name => "scheduler.ve";
 
@@ -11,9 +12,7 @@ internal sealed class VeSchedulerNode : NodeType<VeSdeSchedulerOptions>
 
     protected override string Description => "Variance-exploding SDE (SMLD/NCSN++): sigma(t) = sigma_min (sigma_max/sigma_min)^t, prior N(0, sigma_max^2 I).";
 
-    protected override IReadOnlyList<PortDescriptor> Outputs => [new("scheduler", PortType.Scheduler, "The VE SDE (an ISdeScheduler).")];
-
-    protected override IEnumerable<ValidationIssue> ValidateOptions(VeSdeSchedulerOptions options, NodeValidationContext context)
+    protected override IEnumerable<ValidationIssue> CheckOptions(VeSdeSchedulerOptions options, NodeValidationContext context)
     {
         if (!(options.SigmaMax > options.SigmaMin))
         {
@@ -26,6 +25,5 @@ internal sealed class VeSchedulerNode : NodeType<VeSdeSchedulerOptions>
         }
     }
 
-    protected override Task<NodeOutputs> ExecuteAsync(INodeExecutionContext context, VeSdeSchedulerOptions options) =>
-        Task.FromResult(NodeOutputs.Of("scheduler", new VeSdeScheduler(options)));
+    protected override IScheduler Create(VeSdeSchedulerOptions options) => new VeSdeScheduler(options);
 }

@@ -35,7 +35,7 @@ public sealed class PredictorCorrectorSampler : ISampler
     public PredictorCorrectorOptions Options { get; }
 
     /// <inheritdoc />
-    public SamplerInfo Info => new("pc", Stochastic: true);
+    public SamplerInfo Info => new("pc", Stochastic: true) { Needs = ScheduleFeatures.Sde };
 
     /// <inheritdoc />
     public SamplingResult Sample(SamplingRequest request)
@@ -43,14 +43,15 @@ public sealed class PredictorCorrectorSampler : ISampler
         ArgumentNullException.ThrowIfNull(request);
         var sde = SdeScore.RequireSde(request.Scheduler, "pc");
         var discretization = sde as ISdeDiscretization;
-        var times = sde.CreateInferenceSchedule(request.Steps).Timesteps;
-        int levels = times.Count;
+        var times = request.Schedule.Timesteps;
+        // The discretisation's levels are those of the full schedule, so a slice steps between the same levels.
+        int levels = request.Schedule.TotalSteps;
         int corrections = Options.Corrector == "langevin" ? Options.CorrectSteps : 0;
 
         var x = SdeScore.InitialSample(request, sde);
         var xMean = x.alias();
         int evaluations = 0;
-        for (int i = 0; i < levels; i++)
+        for (int i = 0; i < times.Count; i++)
         {
             request.CancellationToken.ThrowIfCancellationRequested();
             double t = times[i];

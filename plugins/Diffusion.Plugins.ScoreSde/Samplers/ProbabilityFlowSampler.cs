@@ -32,7 +32,7 @@ public sealed class ProbabilityFlowSampler : ISampler
     public ProbabilityFlowOptions Options { get; }
 
     /// <inheritdoc />
-    public SamplerInfo Info => new($"probability_flow_{Options.Method}", Stochastic: false, Adaptive: Options.Method == "dopri5");
+    public SamplerInfo Info => new($"probability_flow_{Options.Method}", Stochastic: false, Adaptive: Options.Method == "dopri5") { Needs = ScheduleFeatures.Sde };
 
     /// <inheritdoc />
     public SamplingResult Sample(SamplingRequest request)
@@ -40,6 +40,8 @@ public sealed class ProbabilityFlowSampler : ISampler
         ArgumentNullException.ThrowIfNull(request);
         var sde = SdeScore.RequireSde(request.Scheduler, "probability_flow");
         var x = SdeScore.InitialSample(request, sde);
+        // The schedule gives the time range: T to ε for a whole schedule, a slice's own start and end otherwise.
+        double start = request.Schedule.Timesteps[0], end = request.Schedule.EndTimestep ?? sde.Epsilon;
         int evaluations = 0;
         torch.Tensor Velocity(torch.Tensor y, double t)
         {
@@ -52,8 +54,8 @@ public sealed class ProbabilityFlowSampler : ISampler
         {
             var settings = new DormandPrince.Settings(Options.Rtol, Options.Atol, Options.HInit, Options.Safety, Options.MinFactor, Options.MaxFactor, Options.MaxEvaluations);
             var outcome = DormandPrince.Integrate(
-                Velocity, x, sde.EndTime, sde.Epsilon, settings,
-                (index, t, y) => request.OnStep?.Invoke(new SamplerStep(index, Math.Max(request.Steps, index + 1), t, y, null)),
+                Velocity, x, start, end, settings,
+                (index, t, y) => request.OnStep?.Invoke(new SamplerStep(index, Math.Max(request.Schedule.Count, index + 1), t, y, null)),
                 request.CancellationToken);
             x.Dispose();
             x = outcome.Y;
@@ -61,8 +63,8 @@ public sealed class ProbabilityFlowSampler : ISampler
         }
         else
         {
-            steps = Math.Max(1, request.Steps);
-            IntegrateFixed(request, sde, ref x, steps, Velocity);
+            steps = request.Schedule.Count;
+            IntegrateFixed(request, start, end, ref x, steps, Velocity);
         }
 
         if (Options.Denoise)
@@ -86,14 +88,14 @@ public sealed class ProbabilityFlowSampler : ISampler
         return (drift - 0.5 * g.square() * score).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Euler (order 1), Heun (trapezoidal predictor-corrector, order 2) or RK4 (order 4) on N equal steps from T to ε.</summary>
-    private void IntegrateFixed(SamplingRequest request, ISdeScheduler sde, ref torch.Tensor x, int steps, Func<torch.Tensor, double, torch.Tensor> f)
+    /// <summary>Euler (order 1), Heun (trapezoidal predictor-corrector, order 2) or RK4 (order 4) on N equal steps from start to end.</summary>
+    private void IntegrateFixed(SamplingRequest request, double start, double end, ref torch.Tensor x, int steps, Func<torch.Tensor, double, torch.Tensor> f)
     {
-        double h = (sde.Epsilon - sde.EndTime) / steps;
+        double h = (end - start) / steps;
         for (int i = 0; i < steps; i++)
         {
             request.CancellationToken.ThrowIfCancellationRequested();
-            double t = sde.EndTime + (i * h);
+            double t = start + (i * h);
             using (var scope = torch.NewDisposeScope())
             {
                 var k1 = f(x, t);
@@ -106,7 +108,7 @@ public sealed class ProbabilityFlowSampler : ISampler
                 SdeScore.Replace(ref x, next);
             }
 
-            double tNext = i == steps - 1 ? sde.Epsilon : t + h;
+            double tNext = i == steps - 1 ? end : t + h;
             request.OnStep?.Invoke(new SamplerStep(i, steps, tNext, x, null));
         }
     }

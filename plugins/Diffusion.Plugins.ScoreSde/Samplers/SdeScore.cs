@@ -1,4 +1,5 @@
 using Diffusion.Contracts;
+using Diffusion.Sdk;
 using TorchSharp;
 
 namespace Diffusion.Plugins.ScoreSde;
@@ -45,11 +46,16 @@ internal static class SdeScore
     }
 
     /// <summary>
-    /// A fresh x_T owned by the caller, in the loop dtype on the loop device: a copy of the request's initial sample, or a
-    /// draw from the SDE's prior (whose CPU tensor is disposed here).
+    /// A fresh x_T owned by the caller, in the loop dtype on the loop device: a copy of the request's initial sample, a
+    /// source sample noised to the schedule's first time, or a draw from the SDE's prior (whose CPU tensor is disposed here).
     /// </summary>
     public static torch.Tensor InitialSample(SamplingRequest request, ISdeScheduler sde)
     {
+        if (request.InitialSample is null && request.Source is not null)
+        {
+            return SamplerTensors.Initial(request, 1.0, SampleSpace.Marginal);
+        }
+
         using var scope = torch.NewDisposeScope();
         var prior = request.InitialSample ?? sde.PriorSample([.. request.Shape], request.Generator);
         return prior.to(request.DType, request.Device, copy: true).MoveToOuterDisposeScope();

@@ -32,6 +32,9 @@ public sealed class SubVpSdeScheduler : ISdeScheduler, ISdeDiscretization
     public ScheduleKind Kind => ScheduleKind.SubVariancePreserving;
 
     /// <inheritdoc />
+    public ScheduleFeatures Features => ScheduleFeatures.Sde;
+
+    /// <inheritdoc />
     public int TrainTimesteps => Options.TrainTimesteps;
 
     /// <inheritdoc />

@@ -48,6 +48,9 @@ public sealed class VeSdeScheduler : ISdeScheduler, ISdeDiscretization
     public ScheduleKind Kind => ScheduleKind.VarianceExploding;
 
     /// <inheritdoc />
+    public ScheduleFeatures Features => ScheduleFeatures.Sde;
+
+    /// <inheritdoc />
     public int TrainTimesteps => Options.TrainTimesteps;
 
     /// <inheritdoc />

@@ -32,6 +32,9 @@ public sealed class VpSdeScheduler : ISdeScheduler, ISdeDiscretization
     public ScheduleKind Kind => ScheduleKind.VariancePreserving;
 
     /// <inheritdoc />
+    public ScheduleFeatures Features => ScheduleFeatures.Sde;
+
+    /// <inheritdoc />
     public int TrainTimesteps => Options.TrainTimesteps;
 
     /// <inheritdoc />

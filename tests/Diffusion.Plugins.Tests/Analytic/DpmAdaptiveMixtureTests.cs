@@ -23,6 +23,7 @@ public sealed class DpmAdaptiveMixtureTests(ITestOutputHelper output)
         {
             Denoiser = denoiser,
             Scheduler = scheduler,
+            Schedule = scheduler.CreateInferenceSchedule(50),
             Shape = [2000, 2],
             Generator = new torch.Generator(5, torch.CPU),
             OnStep = _ => steps++,
@@ -45,6 +46,7 @@ public sealed class DpmAdaptiveMixtureTests(ITestOutputHelper output)
         {
             Denoiser = new GaussianMixtureDenoiser(GaussianMixture.EightGaussians(), scheduler, PredictionType.Epsilon),
             Scheduler = scheduler,
+            Schedule = scheduler.CreateInferenceSchedule(50),
             Shape = [4, 2],
             Generator = new torch.Generator(5, torch.CPU),
         });

@@ -24,11 +24,19 @@ internal sealed class LinearDiscreteScheduler : IScheduler
 
     public ScheduleKind Kind => ScheduleKind.Discrete;
 
+    public ScheduleFeatures Features => ScheduleFeatures.AlphasCumprod | ScheduleFeatures.Sigmas;
+
     public int TrainTimesteps => AlphasCumprod.Count;
 
     public IReadOnlyList<double> AlphasCumprod { get; }
 
-    public InferenceSchedule CreateInferenceSchedule(int steps) => throw new NotSupportedException("Not needed by these tests.");
+    /// <summary>Trailing spacing (t = T − 1 − k·T/N) with σ_t = sqrt((1 − ᾱ_t)/ᾱ_t) and a final 0.</summary>
+    public InferenceSchedule CreateInferenceSchedule(int steps)
+    {
+        var timesteps = Enumerable.Range(0, steps).Select(k => (double)(TrainTimesteps - 1 - (k * TrainTimesteps / steps))).ToArray();
+        var sigmas = timesteps.Select(t => Math.Sqrt((1 - AlphasCumprod[(int)t]) / AlphasCumprod[(int)t]));
+        return new InferenceSchedule { Timesteps = timesteps, Sigmas = [.. sigmas, 0.0] };
+    }
 
     public (torch.Tensor Alpha, torch.Tensor Sigma) Marginal(torch.Tensor time)
     {

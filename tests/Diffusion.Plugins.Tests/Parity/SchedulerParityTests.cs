@@ -71,8 +71,8 @@ public sealed class SchedulerParityTests(ITestOutputHelper output)
         {
             Denoiser = denoiser,
             Scheduler = scheduler,
+            Schedule = scheduler.CreateInferenceSchedule(testCase.Steps),
             Shape = testCase.Shape,
-            Steps = testCase.Steps,
             InitialSample = initial,
             Generator = new Generator(testCase.StepSeed),
             OnStep = step => samples.Add((step.Time, step.Sample.detach().to(float32, copy: true).DetachFromDisposeScope())),

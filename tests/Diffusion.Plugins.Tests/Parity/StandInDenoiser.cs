@@ -33,7 +33,7 @@ public sealed class StandInDenoiser : IDenoiser
     /// <summary>Copies of (input, time) of every call, in order.</summary>
     public List<(Tensor Input, double Time)> Calls { get; } = [];
 
-    public Tensor Forward(Tensor sample, Tensor time, Diffusion.Contracts.Conditioning? conditioning = null)
+    public Tensor Forward(Tensor sample, Tensor time, Diffusion.Contracts.Conditioning? conditioning = null, torch.Generator? generator = null)
     {
         var t = time.to(float64).flatten()[0].item<double>();
         Calls.Add((sample.detach().to(float32, copy: true).DetachFromDisposeScope(), t));

@@ -12,7 +12,7 @@ public sealed class DdpmLeakTests
     {
         public DenoiserInfo Info { get; } = new() { Prediction = PredictionType.Epsilon, SampleShape = [2] };
 
-        public Tensor Forward(Tensor sample, Tensor time, Diffusion.Contracts.Conditioning? conditioning = null) => sample * 0.1;
+        public Tensor Forward(Tensor sample, Tensor time, Diffusion.Contracts.Conditioning? conditioning = null, torch.Generator? generator = null) => sample * 0.1;
     }
 
     [Fact]
@@ -25,8 +25,8 @@ public sealed class DdpmLeakTests
         {
             Denoiser = new ShrinkingDenoiser(),
             Scheduler = scheduler,
+            Schedule = scheduler.CreateInferenceSchedule(1000),
             Shape = [4, 2],
-            Steps = 1000,
             Generator = new Generator(0),
             OnStep = step => liveAtStep.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount),
         };

@@ -11,7 +11,7 @@ internal sealed class FunctionDenoiser(PredictionType prediction, TimeInput time
 
     public List<double> Times { get; } = [];
 
-    public Tensor Forward(Tensor sample, Tensor time, Diffusion.Contracts.Conditioning? conditioning = null)
+    public Tensor Forward(Tensor sample, Tensor time, Diffusion.Contracts.Conditioning? conditioning = null, torch.Generator? generator = null)
     {
         double t = time.to(float64)[0].item<double>();
         Times.Add(t);

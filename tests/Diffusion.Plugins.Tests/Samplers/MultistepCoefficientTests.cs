@@ -21,8 +21,8 @@ public sealed class MultistepCoefficientTests
     {
         Denoiser = denoiser,
         Scheduler = scheduler,
+        Schedule = scheduler.CreateInferenceSchedule(steps),
         Shape = [1, 3],
-        Steps = steps,
         DType = float64,
         InitialSample = initial,
         Generator = new Generator(7),
@@ -42,7 +42,7 @@ public sealed class MultistepCoefficientTests
             (input, sigma) => input * Math.Sqrt(Exact(sigma) * Exact(sigma) + 1) - Math.Pow(Exact(sigma), 3));
         using var initial = full(1, 3, 2.0, float64);
 
-        var result = new LmsSampler(new LmsSamplerOptions { PredictionType = "sample" }).Sample(Request(denoiser, LinearFloat64, 6, initial));
+        var result = new LmsSampler(new LmsSamplerOptions { PredictionType = PredictionType.Sample }).Sample(Request(denoiser, LinearFloat64, 6, initial));
 
         double lineAtSigma2 = sigmas[1] * sigmas[1] + (sigmas[2] - sigmas[1]) * (sigmas[1] + sigmas[0]);
         double expected = 2.0 + (sigmas[1] - sigmas[0]) * sigmas[0] * sigmas[0]
@@ -76,7 +76,7 @@ public sealed class MultistepCoefficientTests
         using var initial = full(1, 3, 0.5, float64);
         var log = new List<SamplerStep>();
 
-        var result = new PndmSampler(new PndmSamplerOptions { PredictionType = "epsilon", SkipPrkSteps = false })
+        var result = new PndmSampler(new PndmSamplerOptions { PredictionType = PredictionType.Epsilon, SkipPrkSteps = false })
             .Sample(Request(denoiser, scheduler, 5, initial, log));
 
         // diffusers' prk_timesteps then plms_timesteps.
@@ -104,7 +104,7 @@ public sealed class MultistepCoefficientTests
         // Lu et al. 2022: DPM-Solver-1 and DPM-Solver++(1) are both DDIM; x_t = (α_t/α_s)x − σ_t(e^h − 1)ε equals
         // (σ_t/σ_s)x − α_t(e^{−h} − 1)x̂_0 with x̂_0 = (x − σ_s ε)/α_s.
         var scheduler = new DiscreteScheduler(new DiscreteSchedulerOptions { TimestepSpacing = "linspace_n_plus_1", TablePrecision = "float64", FinalSigma = "sigma_min" });
-        Tensor Run(string algorithm)
+        Tensor Run(DpmSolverAlgorithm algorithm)
         {
             var denoiser = new FunctionDenoiser(PredictionType.Epsilon, TimeInput.Timestep, (input, t) => input * (t / (t + 1)));
             using var initial = full(1, 3, 1.5, float64);
@@ -112,8 +112,8 @@ public sealed class MultistepCoefficientTests
                 .Sample(Request(denoiser, scheduler, 8, initial)).Samples;
         }
 
-        using var noisePrediction = Run("dpmsolver");
-        using var dataPrediction = Run("dpmsolver++");
+        using var noisePrediction = Run(DpmSolverAlgorithm.DpmSolver);
+        using var dataPrediction = Run(DpmSolverAlgorithm.DpmSolverPlusPlus);
         (noisePrediction - dataPrediction).abs().max().item<double>().Should().BeLessThan(1e-10);
         noisePrediction[0, 0].item<double>().Should().NotBe(1.5);
     }
@@ -128,7 +128,7 @@ public sealed class MultistepCoefficientTests
         var denoiser = new FunctionDenoiser(PredictionType.Sample, TimeInput.Timestep, (input, t) => zeros_like(input) + 0.25);
         using var initial = full(1, 3, 1.0, float64);
 
-        using var actual = new DpmSolverMultistepSampler(new DpmSolverMultistepOptions { AlgorithmType = "sde-dpmsolver++", SolverOrder = 1 })
+        using var actual = new DpmSolverMultistepSampler(new DpmSolverMultistepOptions { AlgorithmType = DpmSolverAlgorithm.SdeDpmSolverPlusPlus, SolverOrder = 1 })
             .Sample(Request(denoiser, scheduler, 3, initial)).Samples;
 
         var generator = new Generator(7);
@@ -162,7 +162,7 @@ public sealed class MultistepCoefficientTests
         using var initial = full(1, 3, 1.0, float64);
         var schedule = LinearFloat64.CreateInferenceSchedule(4);
 
-        using var result = new EulerSampler(new EulerSamplerOptions { PredictionType = "v_prediction", TimestepType = "continuous" })
+        using var result = new EulerSampler(new EulerSamplerOptions { PredictionType = PredictionType.VPrediction, TimestepType = EulerTimestepType.Continuous })
             .Sample(Request(denoiser, LinearFloat64, 4, initial)).Samples;
 
         // The time reaches the model as float32.

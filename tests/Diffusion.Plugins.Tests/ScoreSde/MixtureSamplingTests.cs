@@ -25,7 +25,7 @@ public sealed class MixtureSamplingTests(ITestOutputHelper output)
         // so the sample covariance is free of the ±0.03 sampling noise of 2000 independent points and 0.05 tests the flow.
         using var z = torch.randn([500, 2], torch.ScalarType.Float32, generator: new torch.Generator(2024, torch.CPU));
         using var rotated = torch.cat([z, torch.stack([-z[.., 1], z[.., 0]], 1), -z, torch.stack([z[.., 1], -z[.., 0]], 1)], 0);
-        var result = Run(sampler, scheduler, PredictionType.Epsilon, steps: 0, initial: rotated);
+        var result = Run(sampler, scheduler, PredictionType.Epsilon, steps: 1, initial: rotated);
 
         result.FunctionEvaluations.Should().BeGreaterThan(10);
         CheckModes(result, "pf-dopri5 vp");
@@ -41,7 +41,7 @@ public sealed class MixtureSamplingTests(ITestOutputHelper output)
         var scheduler = new VpSdeScheduler(new VpSdeSchedulerOptions());
         using var z = torch.randn([200, 2], torch.ScalarType.Float64, generator: new torch.Generator(9, torch.CPU));
         SamplingResult Solve(double tolerance) => Run(
-            new ProbabilityFlowSampler(new ProbabilityFlowOptions { Rtol = tolerance, Atol = tolerance }), scheduler, PredictionType.Score, 0, z, torch.ScalarType.Float64);
+            new ProbabilityFlowSampler(new ProbabilityFlowOptions { Rtol = tolerance, Atol = tolerance }), scheduler, PredictionType.Score, 1, z, torch.ScalarType.Float64);
 
         var loose = Solve(1e-3);
         var tight = Solve(1e-6);
@@ -109,6 +109,7 @@ public sealed class MixtureSamplingTests(ITestOutputHelper output)
         {
             Denoiser = new GaussianMixtureDenoiser(Mixture, scheduler, PredictionType.Epsilon),
             Scheduler = scheduler,
+            Schedule = scheduler.CreateInferenceSchedule(50),
             Shape = [4, 2],
             Generator = new torch.Generator(1, torch.CPU),
         });
@@ -121,8 +122,8 @@ public sealed class MixtureSamplingTests(ITestOutputHelper output)
         {
             Denoiser = new GaussianMixtureDenoiser(Mixture, scheduler, prediction),
             Scheduler = scheduler,
+            Schedule = scheduler.CreateInferenceSchedule(steps),
             Shape = initial is null ? [2000, 2] : [.. initial.shape],
-            Steps = steps,
             InitialSample = initial,
             DType = dtype,
             Generator = new torch.Generator(2024, torch.CPU),

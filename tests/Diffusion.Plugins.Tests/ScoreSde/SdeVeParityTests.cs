@@ -19,8 +19,8 @@ public sealed class SdeVeParityTests(ITestOutputHelper output)
     [Fact]
     public void Sde_ve_100_matches_diffusers_step_by_step()
     {
-        var fixture = JsonNode.Parse(File.ReadAllText(Fixtures.Path("schedulers", "sde_ve_100.json")))!.AsObject();
-        var reference = SafeTensors.Load(Fixtures.Path("schedulers", "sde_ve_100.safetensors"));
+        var fixture = JsonNode.Parse(File.ReadAllText(Fixtures.RepositoryPath("schedulers", "sde_ve_100.json")))!.AsObject();
+        var reference = SafeTensors.Load(Fixtures.RepositoryPath("schedulers", "sde_ve_100.safetensors"));
         int steps = fixture["num_inference_steps"]!.GetValue<int>();
         long[] shape = [.. fixture["shape"]!.AsArray().Select(n => n!.GetValue<long>())];
 
@@ -43,8 +43,8 @@ public sealed class SdeVeParityTests(ITestOutputHelper output)
         {
             Denoiser = new ScoreStandIn([.. shape.Skip(1)]),
             Scheduler = scheduler,
+            Schedule = scheduler.CreateInferenceSchedule(steps),
             Shape = shape,
-            Steps = steps,
             InitialSample = initial,
             Generator = new torch.Generator(1, torch.CPU),
             OnStep = step => samples.Add(step.Sample.detach().clone()),
@@ -75,7 +75,7 @@ public sealed class SdeVeParityTests(ITestOutputHelper output)
     {
         public DenoiserInfo Info { get; } = new() { Prediction = PredictionType.Score, TimeInput = TimeInput.Sigma, SampleShape = sampleShape };
 
-        public torch.Tensor Forward(torch.Tensor sample, torch.Tensor time, Diffusion.Contracts.Conditioning? conditioning = null)
+        public torch.Tensor Forward(torch.Tensor sample, torch.Tensor time, Diffusion.Contracts.Conditioning? conditioning = null, torch.Generator? generator = null)
         {
             using var scope = torch.NewDisposeScope();
             var sigma = time.to_type(torch.ScalarType.Float64).reshape(-1, 1, 1, 1);

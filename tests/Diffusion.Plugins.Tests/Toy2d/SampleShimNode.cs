@@ -32,8 +32,8 @@ internal sealed class SampleShimNode : NodeType<SampleShimNode.Options>
         {
             Denoiser = denoiser,
             Scheduler = context.GetInput<IScheduler>("scheduler"),
+            Schedule = context.GetInput<IScheduler>("scheduler").CreateInferenceSchedule(options.Steps),
             Shape = [options.Count, .. denoiser.Info.SampleShape],
-            Steps = options.Steps,
             Generator = generator,
             Device = context.Run.Device,
             CancellationToken = context.CancellationToken,

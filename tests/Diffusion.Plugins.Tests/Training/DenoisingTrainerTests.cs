@@ -27,7 +27,7 @@ public sealed class DenoisingTrainerTests : IDisposable
     [InlineData("score", 0.8)]
     public void Two_hundred_steps_reduce_the_loss_and_leave_the_input_unchanged(string prediction, double factor)
     {
-        var denoiser = Mlp2dDenoiser.Create(Tiny with { Prediction = prediction }, CPU);
+        var denoiser = Mlp2dDenoiser.Create(Tiny with { Prediction = OptionsJson.Parse<PredictionType>(prediction, "test") }, CPU);
         var before = denoiser.Network.state_dict()["input_proj.weight"].clone();
 
         var result = new DenoisingTrainer(new DenoisingTrainOptions { Steps = 200, Batch = 128, Lr = 3e-3, EmaDecay = 0 })
@@ -230,7 +230,7 @@ public sealed class DenoisingTrainerTests : IDisposable
     {
         public DenoiserInfo Info { get; } = new() { Prediction = PredictionType.Epsilon, SampleShape = [2] };
 
-        public Tensor Forward(Tensor sample, Tensor time, Diffusion.Contracts.Conditioning? conditioning = null) => zeros_like(sample);
+        public Tensor Forward(Tensor sample, Tensor time, Diffusion.Contracts.Conditioning? conditioning = null, torch.Generator? generator = null) => zeros_like(sample);
     }
 
     /// <summary>Records the class labels the trainer passes, delegating everything else.</summary>
@@ -242,7 +242,7 @@ public sealed class DenoisingTrainerTests : IDisposable
 
         public IReadOnlyDictionary<string, string> Config => inner.Config;
 
-        public Tensor Forward(Tensor sample, Tensor time, Diffusion.Contracts.Conditioning? conditioning = null)
+        public Tensor Forward(Tensor sample, Tensor time, Diffusion.Contracts.Conditioning? conditioning = null, torch.Generator? generator = null)
         {
             if (conditioning?.ClassLabels is { } given)
             {

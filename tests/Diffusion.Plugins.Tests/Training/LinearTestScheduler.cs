@@ -27,6 +27,8 @@ internal sealed class LinearTestScheduler : IScheduler
 
     public ScheduleKind Kind => ScheduleKind.Discrete;
 
+    public ScheduleFeatures Features => ScheduleFeatures.AlphasCumprod | ScheduleFeatures.Sigmas;
+
     public int TrainTimesteps { get; }
 
     public IReadOnlyList<double> AlphasCumprod => alphasCumprod;
