@@ -37,6 +37,18 @@ public sealed class LinePlotNode : NodeType<LinePlotOptions>
     protected override IReadOnlyList<PortDescriptor> Outputs => [new("file", PortType.File, "The PNG written.")];
 
     /// <inheritdoc />
+    protected override IEnumerable<ValidationIssue> ValidateOptions(LinePlotOptions options, NodeValidationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(context);
+        int linked = context.LinksOf("series").Count;
+        if (linked > 0 && options.Labels.Count != 0 && options.Labels.Count != linked)
+        {
+            yield return context.ParamIssue("labels", $"{options.Labels.Count} labels for {linked} linked series; give one label per series, in the order linked, or none.");
+        }
+    }
+
+    /// <inheritdoc />
     protected override Task<NodeOutputs> ExecuteAsync(INodeExecutionContext context, LinePlotOptions options)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -44,12 +56,12 @@ public sealed class LinePlotNode : NodeType<LinePlotOptions>
         var inputs = context.GetInputs<Tensor>("series");
         if (inputs.Count == 0)
         {
-            throw new ArgumentException($"output.line_plot '{context.NodeId}': link at least one series to 'series'.");
+            throw new InvalidInputException($"output.line_plot '{context.NodeId}': no series linked; link at least one points tensor [count, 2] to 'series'.");
         }
 
         if (options.Labels.Count != 0 && options.Labels.Count != inputs.Count)
         {
-            throw new ArgumentException($"output.line_plot '{context.NodeId}': {options.Labels.Count} labels for {inputs.Count} series; give one per series or none.");
+            throw new InvalidInputException($"output.line_plot '{context.NodeId}': {options.Labels.Count} labels for {inputs.Count} series; give one per series or none.");
         }
 
         var series = inputs.Select((tensor, i) => ReadSeries(tensor, context.NodeId, i)).ToList();
@@ -135,7 +147,7 @@ public sealed class LinePlotNode : NodeType<LinePlotOptions>
     {
         if (tensor.dim() != 2 || tensor.shape[1] != 2)
         {
-            throw new ArgumentException($"output.line_plot '{node}': series {index} must be points [count, 2] of (x, y), got [{string.Join(", ", tensor.shape)}].");
+            throw new InvalidInputException($"output.line_plot '{node}': series {index} must be points [count, 2] of (x, y), got [{string.Join(", ", tensor.shape)}]; link a tensor of (x, y) rows.");
         }
 
         using var scope = NewDisposeScope();

@@ -7,6 +7,7 @@ using Diffusion.Cli.Commands;
 using Diffusion.Contracts;
 using Diffusion.Core;
 using Diffusion.Torch;
+using Diffusion.Torch.Files;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -113,8 +114,10 @@ internal sealed class AttentionBenchCommand : AsyncCommand<AttentionBenchCommand
         }
 
         PrintTable(cells, methods, lengths, settings.Heads);
-        await File.WriteAllTextAsync(Path.Combine(outDirectory, "attention.json"), Json(cells, settings, device), cancellationToken).ConfigureAwait(false);
-        await Plot(runner, cells, methods, outDirectory, cancellationToken).ConfigureAwait(false);
+        // The bench owns its three file names in --out and replaces them on every run; SafeFile still refuses to write
+        // through a link or over a device, FIFO or folder.
+        SafeFile.WriteText(Path.Combine(outDirectory, "attention.json"), Json(cells, settings, device));
+        await Plot(runner, cells, methods, settings, outDirectory, cancellationToken).ConfigureAwait(false);
         AnsiConsole.MarkupLine(Markup.Escape($"wrote {Path.Combine(outDirectory, "attention-time.png")}, attention-memory.png and attention.json"));
         return ExitCodes.Success;
     }
@@ -296,7 +299,7 @@ internal sealed class AttentionBenchCommand : AsyncCommand<AttentionBenchCommand
     }, new JsonSerializerOptions { WriteIndented = true });
 
     /// <summary>Time and memory against length, drawn by <c>output.line_plot</c> through the engine.</summary>
-    private static async Task Plot(IPipelineRunner runner, List<Cell> cells, List<Method> methods, string outDirectory, CancellationToken cancellationToken)
+    private static async Task Plot(IPipelineRunner runner, List<Cell> cells, List<Method> methods, Settings settings, string outDirectory, CancellationToken cancellationToken)
     {
         var nodes = new List<NodeDefinition>();
         var plotted = methods.Where(m => m.Name != "unfused, one head at a time").ToList();
@@ -321,7 +324,9 @@ internal sealed class AttentionBenchCommand : AsyncCommand<AttentionBenchCommand
             nodes.Add(new NodeDefinition($"plot_{kind}", "output.line_plot", new Dictionary<string, NodeInput> { ["series"] = new NodeInput(series, IsList: true) }, new JsonObject
             {
                 ["path"] = $"attention-{kind}.png",
-                ["title"] = kind == "time" ? "Attention time against sequence length (batch 1, 8 heads x 64, fp32)" : "Attention peak extra memory against sequence length",
+                ["title"] = kind == "time"
+                    ? $"Attention time against sequence length (batch 1, {settings.Heads} heads x {settings.HeadDim}, fp32)"
+                    : "Attention peak extra memory against sequence length",
                 ["x_label"] = "tokens",
                 ["y_label"] = kind == "time" ? "milliseconds (median)" : "peak extra MB",
                 ["labels"] = labels,
@@ -330,7 +335,7 @@ internal sealed class AttentionBenchCommand : AsyncCommand<AttentionBenchCommand
             }));
         }
 
-        var result = await runner.RunAsync(new PipelineDefinition(1, nodes), new RunOptions { UseCache = false, MaxParallelism = 1, OutputDirectory = outDirectory }, null, cancellationToken).ConfigureAwait(false);
+        var result = await runner.RunAsync(new PipelineDefinition(1, nodes), new RunOptions { UseCache = false, MaxParallelism = 1, OutputDirectory = outDirectory, Overwrite = true }, null, cancellationToken).ConfigureAwait(false);
         if (result.Status != RunStatus.Succeeded)
         {
             AnsiConsole.MarkupLine(Markup.Escape($"no plot (output.line_plot of the Images plugin): {result.Status}: {string.Join("; ", result.Failures)}"));

@@ -37,7 +37,7 @@ public sealed class AttentionCompareNode : NodeType<AttentionCompareOptions>
         var reference = context.GetInput<Tensor>("reference");
         if (!output.shape.SequenceEqual(reference.shape))
         {
-            throw new ArgumentException($"attention.compare '{context.NodeId}': output [{string.Join(", ", output.shape)}] and reference [{string.Join(", ", reference.shape)}] differ in shape.");
+            throw new InvalidInputException($"attention.compare '{context.NodeId}': output [{string.Join(", ", output.shape)}] and reference [{string.Join(", ", reference.shape)}] differ in shape; link two tensors made the same way (same sampler, seed and count).");
         }
 
         using var scope = NewDisposeScope();

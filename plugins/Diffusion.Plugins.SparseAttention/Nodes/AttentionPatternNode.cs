@@ -46,13 +46,14 @@ public sealed class AttentionPatternNode : NodeType<AttentionPatternOptions>
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(options);
         var backend = context.GetInput<IAttentionBackend>("backend");
+        using var scope = NewDisposeScope();
         var pattern = backend switch
         {
-            IAttentionPattern drawable => drawable.PatternFor(options.Tokens, NullIfZero(options.Height), NullIfZero(options.Width), options.Causal),
+            IAttentionPattern drawable => PatternOf(drawable, options, context.NodeId),
             _ when backend.Capabilities.Exact => Full(options.Tokens, options.Causal),
-            _ => throw new ArgumentException($"attention.pattern '{context.NodeId}': backend '{backend.Name}' does not expose its pattern (it is not from the SparseAttention plugin)."),
+            _ => throw new InvalidInputException(
+                $"attention.pattern '{context.NodeId}': backend '{backend.Name}' does not expose its pattern (it is not from the SparseAttention plugin); link an attention.* backend node."),
         };
-        using var scope = NewDisposeScope();
 
         // RGB in [−1, 1]: attended (0.10, 0.25, 0.55) dark blue, not attended white.
         var attended = tensor(new[] { -0.8f, -0.5f, 0.1f }).view(3, 1, 1);
@@ -60,6 +61,32 @@ public sealed class AttentionPatternNode : NodeType<AttentionPatternOptions>
         double density = pattern.to_type(ScalarType.Float64).mean().item<double>();
         var metrics = new MetricSet(options.Label ?? backend.Name, new Dictionary<string, double> { ["tokens"] = options.Tokens, ["density"] = density });
         return Task.FromResult(new NodeOutputs().With("image", image.MoveToOuterDisposeScope()).With("metrics", metrics));
+    }
+
+    /// <inheritdoc />
+    protected override ResourceEstimate? Estimate(AttentionPatternOptions options, NodeValidationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        // The n x n pattern, the 3-channel picture and the temporary of where(): 7 elements per (query, key) pair.
+        long pairs = (long)options.Tokens * options.Tokens;
+        return new ResourceEstimate(ResourceEstimate.Times(pairs, 7), 0, $"tokens {options.Tokens}: {pairs} (query, key) pairs x 7 (pattern, RGB picture, temporary)")
+        {
+            ElementsParam = "tokens",
+        };
+    }
+
+    /// <summary>The backend's pattern; a request it cannot draw (no image layout, no causal variant) is the pipeline's fault.</summary>
+    private static Tensor PatternOf(IAttentionPattern drawable, AttentionPatternOptions options, string node)
+    {
+        try
+        {
+            return drawable.PatternFor(options.Tokens, NullIfZero(options.Height), NullIfZero(options.Width), options.Causal);
+        }
+        catch (ArgumentException e)
+        {
+            var reason = e.ParamName is { } name ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
+            throw new InvalidInputException($"attention.pattern '{node}': {reason} Change height/width/causal to a layout this backend serves.", e);
+        }
     }
 
     private static int? NullIfZero(int value) => value > 0 ? value : null;

@@ -28,6 +28,7 @@ public sealed class AttentionRouteNode : NodeType<AttentionRouteOptions>
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(context);
+        int linked = context.LinksOf("backends").Count;
         for (int i = 0; i < options.Rules.Count; i++)
         {
             var rule = options.Rules[i];
@@ -37,6 +38,8 @@ public sealed class AttentionRouteNode : NodeType<AttentionRouteOptions>
                 { MinTokens: < 0 } or { MaxTokens: < 0 } => $"rule {i}: min_tokens and max_tokens must be 0 (no bound) or positive.",
                 { MaxTokens: > 0 } when rule.MaxTokens < rule.MinTokens => $"rule {i}: max_tokens {rule.MaxTokens} is below min_tokens {rule.MinTokens}, so it never matches.",
                 _ when string.IsNullOrEmpty(rule.Layer) => $"rule {i}: layer is empty; use \"*\" for every layer.",
+                _ when rule.Backend >= linked =>
+                    $"rule {i}: backend {rule.Backend}, but {linked} backend(s) are linked to 'backends'{(linked > 0 ? $" (indices 0..{linked - 1})" : "")}; link more backends or lower the index.",
                 _ => null,
             };
             if (problem is not null)
@@ -58,7 +61,7 @@ public sealed class AttentionRouteNode : NodeType<AttentionRouteOptions>
         }
         catch (ArgumentException e)
         {
-            throw new ArgumentException($"attention.route '{context.NodeId}': {e.Message}", e);
+            throw new InvalidInputException($"attention.route '{context.NodeId}': {e.Message} Link one backend per index the rules use, or change the rule.", e);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Diffusion.Contracts;
 using Diffusion.Plugins.Images;
 using Diffusion.Plugins.Tests.Infrastructure;
 using SkiaSharp;
@@ -36,12 +37,29 @@ public sealed class LinePlotNodeTests
     }
 
     [Fact]
+    public void Line_plot_reports_a_label_count_that_does_not_match_the_linked_series_at_validation()
+    {
+        var nodeType = new LinePlotNode();
+        var parameters = OptionsSchema.WithDefaults(nodeType.Descriptor.Params, new JsonObject { ["labels"] = new JsonArray("a", "b", "c") });
+        var links = new Dictionary<string, IReadOnlyList<LinkedOutput>>
+        {
+            ["series"] = [new LinkedOutput("a", "bench.points", "points", new HashSet<string>()), new LinkedOutput("b", "bench.points", "points", new HashSet<string>())],
+        };
+
+        var issue = nodeType.Validate(new NodeValidationContext("plot", parameters, ".") { Links = links }).Should().ContainSingle().Subject;
+
+        issue.Pointer.Should().Be("/nodes/plot/params/labels");
+        issue.Message.Should().Contain("3 labels for 2 linked series");
+        nodeType.Descriptor.Params.Single(p => p.Name == "path").Path.Should().Be(PathKind.OutputFile);
+    }
+
+    [Fact]
     public async Task Line_plot_refuses_a_label_count_that_does_not_match_the_series()
     {
         using var context = new TestNodeContext("plot", new JsonObject { ["labels"] = new JsonArray("a", "b") })
             .WithInput("series", new[] { Series((1, 1), (2, 2)) });
 
         await FluentActions.Awaiting(() => new LinePlotNode().ExecuteAsync(context))
-            .Should().ThrowAsync<ArgumentException>().WithMessage("*2 labels for 1 series*");
+            .Should().ThrowAsync<InvalidInputException>().WithMessage("*2 labels for 1 series*");
     }
 }

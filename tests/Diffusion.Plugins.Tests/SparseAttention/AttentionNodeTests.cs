@@ -31,6 +31,7 @@ public sealed class AttentionNodeTests
     [InlineData("attention.neighborhood", """{ "kernel_size": 4 }""", "kernel_size", "even")]
     [InlineData("attention.strided", """{ "stride": 4, "summary": 5 }""", "summary", "exceeds the stride")]
     [InlineData("attention.pattern", """{ "tokens": 64, "height": 8, "width": 7 }""", "height", "must equal tokens")]
+    [InlineData("attention.route", """{ "rules": [{ "layer": "*", "backend": 1 }] }""", "rules", "but 0 backend(s) are linked")]
     public void Cross_field_rules_are_reported_at_validation(string type, string parameters, string param, string message)
     {
         var nodeType = PluginCatalog.Instance.NodeTypes[type];
@@ -66,6 +67,29 @@ public sealed class AttentionNodeTests
         var white = image[0].eq(1).all(0);
         white.eq(pattern.logical_not()).all().item<bool>().Should().BeTrue("exactly the pairs outside the pattern are white");
         ((MetricSet)outputs["metrics"]).Values["density"].Should().BeApproximately(9.0 / 16, 1e-12, "each of 16 queries sees 9 of 16 keys");
+    }
+
+    [Fact]
+    public async Task The_pattern_node_calls_a_layout_the_backend_cannot_draw_invalid_input()
+    {
+        using var context = new TestNodeContext("picture", new JsonObject { ["tokens"] = 16 })
+            .WithInput("backend", new NeighborhoodAttention(3));
+
+        await FluentActions.Awaiting(() => new AttentionPatternNode().ExecuteAsync(context))
+            .Should().ThrowAsync<InvalidInputException>().WithMessage("*'picture'*needs the image layout of the 16 tokens*Change height/width*");
+    }
+
+    [Fact]
+    public void The_pattern_node_estimates_its_n_by_n_tensors_for_the_run_budget()
+    {
+        var nodeType = PluginCatalog.Instance.NodeTypes["attention.pattern"];
+        var context = new NodeValidationContext("n", OptionsSchema.WithDefaults(nodeType.Descriptor.Params, new JsonObject { ["tokens"] = 4096 }), ".");
+
+        var estimate = nodeType.Estimate(context);
+
+        estimate.Should().NotBeNull();
+        estimate!.Elements.Should().Be(7L * 4096 * 4096);
+        estimate.ElementsParam.Should().Be("tokens");
     }
 
     [Fact]

@@ -95,7 +95,11 @@ public sealed class RoutedAttentionTests
     public void The_node_reports_bad_rules_at_validation()
     {
         var parameters = JsonNode.Parse("""{ "rules": [ { "backend": -1 }, { "min_tokens": 500, "max_tokens": 100, "backend": 0 }, { "layer": "", "backend": 0 } ] }""")!.AsObject();
-        var issues = new AttentionRouteNode().Validate(new NodeValidationContext("route", parameters, ".")).ToList();
+        var links = new Dictionary<string, IReadOnlyList<LinkedOutput>>
+        {
+            ["backends"] = [new LinkedOutput("local", "attention.longformer", "backend", new HashSet<string>())],
+        };
+        var issues = new AttentionRouteNode().Validate(new NodeValidationContext("route", parameters, ".") { Links = links }).ToList();
 
         issues.Select(i => i.Message).Should().Equal(
             "rule 0: backend -1 is negative; give the 0-based index of a linked backend.",
