@@ -28,6 +28,21 @@ public sealed class UNet2DDenoiserNode : NodeType<UNet2DDenoiserOptions>
     protected override IReadOnlyList<PortDescriptor> Outputs => [new("denoiser", PortType.Denoiser, "The network.")];
 
     /// <inheritdoc />
+    protected override IReadOnlyDictionary<string, IReadOnlySet<string>> OutputTraits(UNet2DDenoiserOptions options, NodeValidationContext context)
+    {
+        // A pretrained folder or checkpoint decides shape and prediction itself; only a fresh network's are known here
+        // (they let the sample and training nodes estimate their memory before anything runs).
+        if (!string.IsNullOrWhiteSpace(options.Pretrained))
+        {
+            return new Dictionary<string, IReadOnlySet<string>>();
+        }
+
+        var traits = new HashSet<string>(StringComparer.Ordinal) { ComponentTraits.OfSampleShape([options.InChannels, options.SampleSize, options.SampleSize]) };
+        traits.UnionWith(ComponentTraits.OfPrediction(options.Prediction));
+        return new Dictionary<string, IReadOnlySet<string>> { ["denoiser"] = traits };
+    }
+
+    /// <inheritdoc />
     protected override IEnumerable<ValidationIssue> ValidateOptions(UNet2DDenoiserOptions options, NodeValidationContext context)
     {
         if (!string.IsNullOrWhiteSpace(options.Pretrained))
