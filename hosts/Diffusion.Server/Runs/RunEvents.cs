@@ -27,7 +27,7 @@ internal static class RunEvents
     {
         ["run"] = runId,
         ["kind"] = kind,
-        ["time"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+        ["time"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
     };
 
     /// <summary>The stream form of an engine event, or null for the engine's own run events (the server sends its own).</summary>
