@@ -141,7 +141,8 @@ public sealed class HostileRequestTests
         foreach (var name in new[] { "../server.db", "..%2F..%2Fserver.db", "%2Fetc%2Fpasswd", "wait.txt%00", "./wait.txt" })
         {
             using var output = await host.Client.GetAsync($"/v1/runs/{id}/outputs/{name}");
-            output.StatusCode.Should().Be(HttpStatusCode.NotFound, name);
+            // Kestrel itself refuses some (an encoded NUL is 400); none is served.
+            output.StatusCode.Should().BeOneOf([HttpStatusCode.NotFound, HttpStatusCode.BadRequest], name);
         }
 
         foreach (var runId in new[] { "..", "..%2F..%2Fetc", id.ToUpperInvariant(), id + "x" })

@@ -24,7 +24,6 @@ internal static partial class RunEndpoints
         runs.MapPost("/", SubmitAsync)
             .WithName("SubmitRun")
             .WithSummary("Queue a run: {\"pipeline\": {...}} or {\"name\": \"...\", \"set\": [\"node.params.key=value\"]}, optional priority and seed.")
-            .Accepts<JsonObject>("application/json")
             .Produces<RunView>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
