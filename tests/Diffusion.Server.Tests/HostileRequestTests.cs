@@ -78,9 +78,14 @@ public sealed class HostileRequestTests
         chunked.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/runs") { Content = chunked };
         request.Headers.TransferEncodingChunked = true;
-        using (var streamed = await host.Client.SendAsync(request))
+        try
         {
+            using var streamed = await host.Client.SendAsync(request);
             streamed.StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge);
+        }
+        catch (HttpRequestException)
+        {
+            // The server answered 413 and closed the connection while the client was still sending: also a refusal.
         }
 
         (await RunCount(host)).Should().Be(0);
@@ -138,7 +143,7 @@ public sealed class HostileRequestTests
 
         var id = (string)(await host.SubmitWaitAsync(1, 1))["id"]!;
         await host.WaitForAsync(id);
-        foreach (var name in new[] { "../server.db", "..%2F..%2Fserver.db", "%2Fetc%2Fpasswd", "wait.txt%00", "./wait.txt" })
+        foreach (var name in new[] { "../server.db", "..%2F..%2Fserver.db", "%2Fetc%2Fpasswd", "wait.txt%00", "wait.txt/..%2F..%2F..%2Fserver.db" })
         {
             using var output = await host.Client.GetAsync($"/v1/runs/{id}/outputs/{name}");
             // Kestrel itself refuses some (an encoded NUL is 400); none is served.

@@ -32,9 +32,11 @@ public sealed partial class ServerProcessTests
             png.Should().StartWith(new byte[] { 0x89, 0x50, 0x4E, 0x47 });
 
             // A long run, and one queued behind it (one worker); kill the process while the first samples.
-            killed = await SubmitAsync(first.Client, "sample.params.steps=5000", "sample.params.count=4000");
+            killed = await SubmitAsync(first.Client, "sample.params.steps=1000", "sample.params.count=50000");
             waiting = await SubmitAsync(first.Client, "sample.params.steps=4", "sample.params.count=64", "truth.params.count=64");
-            await WaitAsync(first.Client, killed, run => run["progress"]?["node"]?.GetValue<string>() == "sample" && run["progress"]!["step"] is not null);
+            var sampling = await WaitAsync(first.Client, killed, run => run["state"]!.GetValue<string>() != "queued" && run["state"]!.GetValue<string>() != "running"
+                || (run["progress"]?["node"]?.GetValue<string>() == "sample" && run["progress"]!["step"] is not null));
+            sampling["state"]!.GetValue<string>().Should().Be("running", sampling.ToJsonString());
             first.Kill();
         }
 

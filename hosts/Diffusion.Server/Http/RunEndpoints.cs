@@ -75,9 +75,10 @@ internal static partial class RunEndpoints
                 $"{queued} runs are waiting, the most this server queues (Server:MaxQueuedRuns); submit again in about {retryAfter} s (Retry-After).");
         }
 
+        // Read before waking a worker, so the answer shows the run as accepted (queued), not as whatever a worker made of it.
+        var run = store.Get(id)!;
         signal.Release();
         notifier.Signal(id);
-        var run = store.Get(id)!;
         context.Response.Headers.Location = $"/v1/runs/{id}";
         return Results.Json(RunView.From(run), ServerJson.Options, statusCode: StatusCodes.Status202Accepted);
     }
