@@ -1,0 +1,68 @@
+using Diffusion.Core;
+using Diffusion.Server;
+using Diffusion.Server.Http;
+using Diffusion.Server.Queue;
+using Diffusion.Server.Runs;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+// The ASP.NET Core convention: AddX/MapX extensions live in these namespaces so they are found without a using.
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds the diffusion HTTP server (run queue, workers, endpoints) to an ASP.NET Core app.</summary>
+public static class DiffusionServerExtensions
+{
+    /// <summary>
+    /// Adds the engine (<c>AddDiffusion</c>, section <c>Diffusion</c>) and the server (section <c>Server</c>, see
+    /// <see cref="ServerOptions"/>): the SQLite run queue in the data folder, the workers, the request limits and the
+    /// OpenAPI document. Returns the engine's builder for plugin folders and app node types.
+    /// </summary>
+    public static IDiffusionBuilder AddDiffusionServer(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var diffusion = services.AddDiffusion(configuration.GetSection(DiffusionOptions.SectionName));
+        services.AddOptions<ServerOptions>().Bind(configuration.GetSection(ServerOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>());
+        // Kestrel refuses bodies over the limit too, for endpoints that do not read through SubmissionReader.
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<ServerOptions>>((kestrel, server) =>
+            kestrel.Limits.MaxRequestBodySize = server.Value.MaxRequestBodyBytes);
+        services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.DefaultIgnoreCondition = ServerJson.Options.DefaultIgnoreCondition;
+            o.SerializerOptions.Converters.Add(ServerJson.Options.Converters[0]);
+        });
+
+        services.TryAddSingleton(sp => new RunStore(sp.GetRequiredService<IOptions<ServerOptions>>().Value.DataDirectory));
+        services.TryAddSingleton<RunEventNotifier>();
+        services.TryAddSingleton<ActiveRuns>();
+        services.TryAddSingleton<QueueSignal>();
+        services.TryAddSingleton<RunDurations>();
+        services.TryAddSingleton<RunFolders>();
+        services.TryAddSingleton<PipelineCatalog>();
+        services.TryAddSingleton<RunPipelineResolver>();
+        services.TryAddSingleton<RunExecutor>();
+        services.AddHostedService<RunScheduler>();
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        return diffusion;
+    }
+
+    /// <summary>
+    /// Maps <c>/v1/runs</c> (submit, list, get, events, cancel, outputs), <c>/v1/nodes</c>, <c>/v1/pipelines</c>,
+    /// <c>/v1/health</c> and the OpenAPI document at <c>/openapi/v1.json</c>.
+    /// </summary>
+    public static IEndpointRouteBuilder MapDiffusionServer(this IEndpointRouteBuilder routes)
+    {
+        ArgumentNullException.ThrowIfNull(routes);
+        RunEndpoints.Map(routes);
+        CatalogEndpoints.Map(routes);
+        routes.MapOpenApi();
+        return routes;
+    }
+}
