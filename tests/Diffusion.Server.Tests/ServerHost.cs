@@ -31,7 +31,22 @@ public sealed class ServerHost : IAsyncDisposable
 
     public IServiceProvider Services => app.Services;
 
-    public static string NewDataDirectory() => Directory.CreateTempSubdirectory("diffusion-server-tests-").FullName;
+    /// <summary>A fresh data folder, deleted when the test process exits (restart tests reuse one across hosts).</summary>
+    public static string NewDataDirectory()
+    {
+        var folder = Directory.CreateTempSubdirectory("diffusion-server-tests-").FullName;
+        lock (CreatedFolders)
+        {
+            if (CreatedFolders.Count == 0)
+            {
+                AppDomain.CurrentDomain.ProcessExit += (_, _) => DeleteCreatedFolders();
+            }
+
+            CreatedFolders.Add(folder);
+        }
+
+        return folder;
+    }
 
     public static async Task<ServerHost> StartAsync(string? dataDirectory = null, bool builtInPlugins = false, params string[] settings)
     {
@@ -114,6 +129,29 @@ public sealed class ServerHost : IAsyncDisposable
         Client.Dispose();
         await app.StopAsync();
         await app.DisposeAsync();
+    }
+
+    private static readonly List<string> CreatedFolders = [];
+
+    private static void DeleteCreatedFolders()
+    {
+        lock (CreatedFolders)
+        {
+            foreach (var folder in CreatedFolders)
+            {
+                try
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // Best effort: a folder still in use is left in the temp folder.
+                }
+                catch (UnauthorizedAccessException)
+                {
+                }
+            }
+        }
     }
 
     private static string FindRepositoryRoot()
