@@ -1,7 +1,9 @@
 using Diffusion.Cli.Commands;
+using Diffusion.Cli.Rendering;
 using Diffusion.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 
 namespace Diffusion.Cli;
 
@@ -13,26 +15,23 @@ internal static class HostFactory
     public static ServiceProvider Create(GlobalSettings settings, Action<DiffusionOptions>? configure = null)
     {
         var services = new ServiceCollection();
+        // Log messages carry node ids, labels and file names from pipelines: printed through a formatter that escapes
+        // control characters (TerminalText).
         services.AddLogging(logging =>
         {
-            logging.AddSimpleConsole(o =>
+            logging.AddConsole(o =>
             {
-                o.SingleLine = true;
-                o.TimestampFormat = "HH:mm:ss ";
+                o.LogToStandardErrorThreshold = LogLevel.Trace;
+                o.FormatterName = SanitizingConsoleFormatter.FormatterName;
             });
+            logging.AddConsoleFormatter<SanitizingConsoleFormatter, ConsoleFormatterOptions>();
             logging.SetMinimumLevel(settings.Verbose ? LogLevel.Debug : LogLevel.Warning);
-            logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            // Refused plugins are printed as plain warnings by the commands (PluginWarnings); the engine's plugin report
+            // (every loaded plugin, every refusal) is shown with --verbose only, so nothing is said twice.
+            logging.AddFilter(typeof(PluginInventory).FullName, settings.Verbose ? LogLevel.Debug : LogLevel.None);
         });
-        var startupLogging = LoggerFactory.Create(logging =>
-        {
-            logging.AddSimpleConsole(o => o.SingleLine = true);
-            logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-            logging.SetMinimumLevel(settings.Verbose ? LogLevel.Debug : LogLevel.Error);
-        });
-        services.AddSingleton(new StartupLogging(startupLogging));
         services.AddDiffusion(options =>
         {
-            options.StartupLoggerFactory = startupLogging;
             options.Device = settings.Device;
             options.Threads = settings.Threads;
             if (!settings.NoBuiltInPlugins && Directory.Exists(BuiltInPluginFolder))
@@ -51,14 +50,16 @@ internal static class HostFactory
                 options.PluginPaths.Add(path);
             }
 
+            if (settings is PipelineFileSettings pipelineSettings)
+            {
+                foreach (var root in pipelineSettings.InputRoots)
+                {
+                    options.InputRoots.Add(root);
+                }
+            }
+
             configure?.Invoke(options);
         });
         return services.BuildServiceProvider();
     }
-}
-
-/// <summary>Owns the logger factory used while plugins load, so the provider disposes it with everything else.</summary>
-internal sealed class StartupLogging(ILoggerFactory factory) : IDisposable
-{
-    public void Dispose() => factory.Dispose();
 }

@@ -8,11 +8,9 @@ namespace Diffusion.Plugins.Analytic;
 /// </summary>
 public sealed record GaussianMixtureDenoiserOptions : GaussianMixtureOptions
 {
-    /// <summary>What the denoiser outputs.</summary>
-    [Param("What the denoiser outputs: epsilon, score, sample (x0) or v_prediction.", Choices = ["epsilon", "score", "sample", "v_prediction"])]
-    public string Prediction { get; init; } = "epsilon";
+    [Param("What the denoiser outputs: epsilon, score, sample (x0) or v_prediction.")]
+    public PredictionType Prediction { get; init; } = PredictionType.Epsilon;
 
-    /// <summary>How the time argument is read; auto = timestep for discrete schedules, continuous_time for SDEs.</summary>
-    [Param("Time argument: auto (timestep for discrete schedules, continuous_time for SDEs), timestep, sigma (sigma_t/alpha_t) or continuous_time.", Choices = ["auto", "timestep", "sigma", "continuous_time"])]
-    public string TimeInput { get; init; } = "auto";
+    [Param("Time argument: timestep, sigma (sigma_t/alpha_t) or continuous_time; null: timestep for discrete schedules, continuous_time for SDEs.")]
+    public TimeInput? TimeInput { get; init; }
 }

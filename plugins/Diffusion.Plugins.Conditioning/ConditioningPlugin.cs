@@ -2,7 +2,7 @@ using Diffusion.Contracts;
 
 namespace Diffusion.Plugins.ClassConditioning;
 
-/// <summary>Registers the conditioning nodes (<c>condition.labels</c>).</summary>
+/// <summary>Registers the conditioning nodes: <c>condition</c> (any conditioner), <c>conditioner.class_labels</c> and <c>condition.labels</c>.</summary>
 public sealed class ConditioningPlugin : IDiffusionPlugin
 {
     /// <inheritdoc />
@@ -10,5 +10,7 @@ public sealed class ConditioningPlugin : IDiffusionPlugin
     {
         ArgumentNullException.ThrowIfNull(registrar);
         registrar.AddNodeType(new LabelsNode());
+        registrar.AddNodeType(new ConditionNode());
+        registrar.AddNodeType(new ClassLabelConditionerNode());
     }
 }

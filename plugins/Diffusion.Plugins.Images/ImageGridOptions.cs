@@ -6,7 +6,7 @@ namespace Diffusion.Plugins.Images;
 public sealed record ImageGridOptions
 {
     /// <summary>Output file.</summary>
-    [Param("PNG file to write, relative to the output folder.")]
+    [Param("PNG file to write, relative to the output folder.", Path = PathKind.OutputFile)]
     public string Path { get; init; } = "grid.png";
 
     /// <summary>Columns (0: ⌈√n⌉).</summary>

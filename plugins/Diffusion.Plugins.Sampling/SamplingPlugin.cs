@@ -4,7 +4,7 @@ namespace Diffusion.Plugins.Sampling;
 
 /// <summary>
 /// Entry point of the Sampling plugin: <c>sample</c>, the schedule nodes (<c>schedule</c>, <c>schedule.slice</c>,
-/// <c>schedule.split</c>) and <c>scheduler.from_diffusers</c>.
+/// <c>schedule.split</c>), <c>scheduler.from_diffusers</c>, and <c>encode</c>/<c>decode</c> for latent diffusion.
 /// </summary>
 public sealed class SamplingPlugin : IDiffusionPlugin
 {
@@ -17,5 +17,7 @@ public sealed class SamplingPlugin : IDiffusionPlugin
         registrar.AddNodeType(new ScheduleSliceNode());
         registrar.AddNodeType(new ScheduleSplitNode());
         registrar.AddNodeType(new SchedulerFromDiffusersNode());
+        registrar.AddNodeType(new EncodeNode());
+        registrar.AddNodeType(new DecodeNode());
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Diffusion.Contracts;
+using Diffusion.Torch.Files;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -9,7 +10,7 @@ namespace Diffusion.Plugins.Sampling;
 /// <summary>
 /// The <c>scheduler.from_diffusers</c> node: reads a <c>scheduler_config.json</c>, asks every registered
 /// <see cref="IDiffusersSchedulerMapping"/> for its class, and runs the mapped scheduler and sampler node types
-/// (resolved as <see cref="INodeType"/> services) to output both components.
+/// (found in the host's <see cref="INodeTypeCatalog"/>) to output both components.
 /// </summary>
 public sealed class SchedulerFromDiffusersNode : NodeType<SchedulerFromDiffusersOptions>
 {
@@ -42,39 +43,49 @@ public sealed class SchedulerFromDiffusersNode : NodeType<SchedulerFromDiffusers
     protected override async Task<NodeOutputs> ExecuteAsync(INodeExecutionContext context, SchedulerFromDiffusersOptions options)
     {
         var path = context.ResolveInputPath(options.Path);
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"{context.NodeId}: params.path '{options.Path}' does not exist (resolved to {path}).", path);
-        }
 
+        // A regular file of at most 1 MiB (diffusers' configs are under 1 KB); a FIFO or device is never opened.
         JsonObject config;
         try
         {
-            config = JsonNode.Parse(await File.ReadAllTextAsync(path, context.CancellationToken).ConfigureAwait(false)) as JsonObject
-                ?? throw new InvalidDataException($"{path} is not a JSON object.");
+            config = JsonNode.Parse(SafeFile.ReadAllText(path, 1 << 20, $"{context.NodeId}: scheduler config")) as JsonObject
+                ?? throw new InvalidInputException($"{context.NodeId}: {path} is not a JSON object; is it a diffusers scheduler_config.json?", path, null);
         }
         catch (JsonException ex)
         {
-            throw new InvalidDataException($"{context.NodeId}: {path} is not valid JSON: {ex.Message}", ex);
+            throw new InvalidInputException($"{context.NodeId}: {path} is not valid JSON: {JsonErrors.Describe(ex)}", path, ex);
         }
 
-        var className = (string?)config["_class_name"]
-            ?? throw new InvalidDataException($"{context.NodeId}: {path} has no _class_name; is it a diffusers scheduler_config.json?");
+        var className = config["_class_name"] is JsonValue nameValue && nameValue.TryGetValue<string>(out var name) ? name
+            : throw new InvalidInputException($"{context.NodeId}: {path} has no string _class_name; is it a diffusers scheduler_config.json?", path, null);
         var mappings = context.Services.GetServices<IDiffusersSchedulerMapping>().ToList();
         var mapping = mappings.FirstOrDefault(m => m.ClassNames.Contains(className))
-            ?? throw new NotSupportedException(
-                $"{context.NodeId}: no loaded plugin maps the diffusers class {className} (known: {string.Join(", ", mappings.SelectMany(m => m.ClassNames).Order())}).");
-        var pair = mapping.Map(className, config, options.StepKwargs);
-        var nodeTypes = context.Services.GetServices<INodeType>().ToList();
+            ?? throw new InvalidInputException(
+                $"{context.NodeId}: {path} names the diffusers class {className}, which no loaded plugin maps (known: {string.Join(", ", mappings.SelectMany(m => m.ClassNames).Order())}).", path, null);
+        DiffusersSchedulerPair pair;
+        try
+        {
+            pair = mapping.Map(className, config, options.StepKwargs);
+        }
+        catch (Exception ex) when (ex is NotSupportedException or ArgumentException or InvalidDataException or FormatException or InvalidOperationException)
+        {
+            // The mapping's message names the field; the config file is what needs fixing.
+            throw new InvalidInputException($"{context.NodeId}: {path}: {ex.Message}", path, ex);
+        }
+
+        var nodeTypes = context.Services.GetRequiredService<INodeTypeCatalog>();
         var scheduler = await RunAsync(context, nodeTypes, pair.Scheduler, "scheduler").ConfigureAwait(false);
         var sampler = await RunAsync(context, nodeTypes, pair.Sampler, "sampler").ConfigureAwait(false);
         return new NodeOutputs().With("scheduler", scheduler).With("sampler", sampler);
     }
 
-    private static async Task<object> RunAsync(INodeExecutionContext context, IReadOnlyList<INodeType> nodeTypes, NodeSpec spec, string output)
+    private static async Task<object> RunAsync(INodeExecutionContext context, INodeTypeCatalog nodeTypes, NodeSpec spec, string output)
     {
-        var nodeType = nodeTypes.FirstOrDefault(t => t.Descriptor.Name == spec.Type)
-            ?? throw new InvalidOperationException($"{context.NodeId}: the mapping asks for node type '{spec.Type}', which no loaded plugin registers as an INodeType service.");
+        if (!nodeTypes.TryGet(spec.Type, out var nodeType))
+        {
+            throw new InvalidOperationException($"{context.NodeId}: the mapping asks for node type '{spec.Type}', which no loaded plugin registers.");
+        }
+
         // The mapped params pass the same schema checks (kinds, ranges, choices) as params written in a pipeline file.
         var issues = ParamRules.Check($"{context.NodeId}/{spec.Type}", nodeType.Descriptor, spec.Params).ToList();
         var parameters = OptionsSchema.WithDefaults(nodeType.Descriptor.Params, spec.Params);
@@ -86,7 +97,8 @@ public sealed class SchedulerFromDiffusersNode : NodeType<SchedulerFromDiffusers
 
         if (issues.Count > 0)
         {
-            throw new InvalidOperationException($"{context.NodeId}: mapped params of {spec.Type} are invalid: {string.Join("; ", issues)}");
+            // The params came from the config file: it is the input to fix.
+            throw new InvalidInputException($"{context.NodeId}: the scheduler config maps to {spec.Type} params that are invalid: {string.Join("; ", issues.Select(i => i.Message))}");
         }
 
         var outputs = await nodeType.ExecuteAsync(new NestedContext(context, $"{context.NodeId}/{spec.Type}", parameters)).ConfigureAwait(false);

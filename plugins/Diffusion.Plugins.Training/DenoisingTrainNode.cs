@@ -75,8 +75,9 @@ public sealed class DenoisingTrainNode : NodeType<DenoisingTrainOptions>
             Progress = context.Progress,
             CancellationToken = context.CancellationToken,
             Logger = context.Logger,
-            CheckpointPath = string.IsNullOrEmpty(options.CheckpointPath) ? null : context.ResolveOutputPath(options.CheckpointPath),
-            ResumePath = string.IsNullOrEmpty(options.Resume) ? null : context.ResolveInputPath(options.Resume),
+            // Null means none; "" is refused by validation and by the resolvers (an empty path is not "no file").
+            CheckpointPath = options.CheckpointPath is null ? null : context.ResolveOutputPath(options.CheckpointPath),
+            ResumePath = options.Resume is null ? null : context.ResolveInputPath(options.Resume),
             Label = $"train.denoising '{context.NodeId}'",
         };
         var result = new DenoisingTrainer(options).Train(data, denoiser, scheduler, environment);

@@ -70,11 +70,11 @@ public sealed record DenoisingTrainOptions
     public int CheckpointEvery { get; init; }
 
     /// <summary>Where checkpoints go (safetensors, overwritten each time); null: none.</summary>
-    [Param("Checkpoint file (safetensors; overwritten atomically each time), relative to the output folder.")]
+    [Param("Checkpoint file (safetensors; overwritten atomically each time), relative to the output folder.", Path = PathKind.OutputFile)]
     public string? CheckpointPath { get; init; }
 
     /// <summary>A checkpoint to resume from.</summary>
-    [Param("A train.denoising checkpoint to resume from (weights, EMA, optimizer, step and generator state).")]
+    [Param("A train.denoising checkpoint to resume from (weights, EMA, optimizer, step and generator state).", Path = PathKind.InputFile)]
     public string? Resume { get; init; }
 
     /// <summary>Label of the metric set (absent: the node id).</summary>

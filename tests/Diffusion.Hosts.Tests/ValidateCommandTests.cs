@@ -37,6 +37,57 @@ public sealed class ValidateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_sampler_linked_with_a_schedule_it_cannot_run_on_is_invalid()
+    {
+        var path = Write("ddim-on-vp.json", """
+        {
+          "version": 1,
+          "nodes": {
+            "sde":    { "type": "scheduler.vp" },
+            "net":    { "type": "denoiser.mlp2d", "params": { "prediction": "epsilon" } },
+            "ddim":   { "type": "sampler.ddim" },
+            "sample": { "type": "sample", "inputs": { "sampler": "ddim", "denoiser": "net", "scheduler": "sde" }, "params": { "steps": 10 } }
+          }
+        }
+        """);
+
+        var result = await CliProcess.RunAsync(folder, "validate", path);
+
+        result.ExitCode.Should().Be(2, result.ToString());
+        result.Stderr.Should().Contain("/nodes/sample/inputs/scheduler").And.Contain("incompatible_link")
+            .And.Contain("\"sde\" (scheduler.vp)").And.Contain("\"ddim\" (sampler.ddim)").And.Contain("alphas_cumprod");
+    }
+
+    [Fact]
+    public async Task A_run_over_the_budget_is_refused_before_it_runs_naming_the_param()
+    {
+        var path = Write("huge.json", """
+        {
+          "version": 1,
+          "nodes": {
+            "sched":  { "type": "scheduler.discrete" },
+            "net":    { "type": "denoiser.mlp2d" },
+            "ddim":   { "type": "sampler.ddim" },
+            "sample": { "type": "sample", "inputs": { "sampler": "ddim", "denoiser": "net", "scheduler": "sched" },
+                        "params": { "steps": 1000, "count": 100000, "batch_size": 1 } },
+            "many":   { "type": "sample", "inputs": { "sampler": "ddim", "denoiser": "net", "scheduler": "sched" },
+                        "params": { "steps": 10, "count": 1000000000 } }
+          }
+        }
+        """);
+
+        var result = await CliProcess.RunAsync(folder, "validate", path);
+
+        result.ExitCode.Should().Be(2, result.ToString());
+        result.Stderr.Should().Contain("/nodes/many/params/count").And.Contain("param_value", "count has a maximum in its schema");
+
+        var fixedCount = Write("huge-calls.json", File.ReadAllText(path).Replace("1000000000", "10", StringComparison.Ordinal));
+        var calls = await CliProcess.RunAsync(folder, "validate", fixedCount);
+        calls.ExitCode.Should().Be(2, calls.ToString());
+        calls.Stderr.Should().Contain("/nodes/sample/params/batch_size").And.Contain("over_budget").And.Contain("network evaluations");
+    }
+
+    [Fact]
     public async Task Json_syntax_error_gives_line_and_column()
     {
         var path = Write("syntax.json", "{\n  \"version\": 1,\n  \"nodes\": {\n    \"x\": { \"type\": \"sample\" \n  }\n}\n");

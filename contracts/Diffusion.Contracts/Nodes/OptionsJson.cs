@@ -14,6 +14,29 @@ public static class OptionsJson
     /// <summary>Serializer options for options records.</summary>
     public static JsonSerializerOptions Options { get; } = Create();
 
+    /// <summary>The params name of an enum value (<c>PredictionType.VPrediction</c> is <c>v_prediction</c>).</summary>
+    public static string Name<TEnum>(TEnum value) where TEnum : struct, Enum =>
+        JsonSerializer.SerializeToElement(value, Options).GetString()!;
+
+    /// <summary>
+    /// The enum value a params name stands for; an <see cref="ArgumentException"/> that names <paramref name="where"/>
+    /// and lists the allowed names when it stands for none (for names read from files, such as checkpoint metadata).
+    /// </summary>
+    public static TEnum Parse<TEnum>(string? name, string where) where TEnum : struct, Enum
+    {
+        ArgumentNullException.ThrowIfNull(where);
+        foreach (var value in Enum.GetValues<TEnum>())
+        {
+            if (string.Equals(Name(value), name, StringComparison.Ordinal))
+            {
+                return value;
+            }
+        }
+
+        var allowed = Enum.GetValues<TEnum>().Select(Name).ToList();
+        throw new ArgumentException($"{where}: '{name}' is not one of {string.Join(", ", allowed)}.{Suggestions.DidYouMean(name ?? "", allowed)}");
+    }
+
     private static JsonSerializerOptions Create()
     {
         var options = new JsonSerializerOptions

@@ -28,4 +28,10 @@ public sealed record PipelineEvent(PipelineEventKind Kind, string RunId, DateTim
 
     /// <summary>Named numbers (loss, it/s, metrics).</summary>
     public IReadOnlyDictionary<string, double>? Values { get; init; }
+
+    /// <summary>Every validation problem, on the <see cref="PipelineEventKind.RunFailed"/> event of a pipeline that did not validate.</summary>
+    public IReadOnlyList<ValidationIssue>? Issues { get; init; }
+
+    /// <summary>A small preview image of a sampler step (PNG bytes), on progress events of nodes that make one; null otherwise.</summary>
+    public ReadOnlyMemory<byte>? Preview { get; init; }
 }

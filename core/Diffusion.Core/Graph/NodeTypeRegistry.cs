@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using Diffusion.Contracts;
 
 namespace Diffusion.Core;
@@ -7,7 +8,7 @@ namespace Diffusion.Core;
 /// All node types known to a host, by name, with the plugin that registered each. Filled while plugins register,
 /// read-only afterwards in practice (lookups are thread-safe at any time).
 /// </summary>
-public sealed class NodeTypeRegistry
+public sealed class NodeTypeRegistry : INodeTypeCatalog
 {
     private readonly ConcurrentDictionary<string, RegisteredNodeType> types = new(StringComparer.Ordinal);
 
@@ -31,6 +32,16 @@ public sealed class NodeTypeRegistry
 
     /// <summary>Finds a node type by name.</summary>
     public bool TryGet(string name, out RegisteredNodeType registered) => types.TryGetValue(name, out registered!);
+
+    /// <inheritdoc />
+    bool INodeTypeCatalog.TryGet(string name, [NotNullWhen(true)] out INodeType? nodeType)
+    {
+        nodeType = types.TryGetValue(name, out var registered) ? registered.NodeType : null;
+        return nodeType is not null;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<INodeType> NodeTypes => [.. All.Select(t => t.NodeType)];
 
     /// <summary>All registered node types, sorted by name.</summary>
     public IReadOnlyList<RegisteredNodeType> All => [.. types.Values.OrderBy(t => t.Descriptor.Name, StringComparer.Ordinal)];

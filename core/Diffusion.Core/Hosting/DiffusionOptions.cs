@@ -1,11 +1,19 @@
-using Microsoft.Extensions.Logging;
-
 namespace Diffusion.Core;
 
-/// <summary>Host settings for <c>services.AddDiffusion(o => ...)</c>.</summary>
+/// <summary>
+/// Host settings, read through <c>IOptions&lt;DiffusionOptions&gt;</c>: set them in <c>AddDiffusion(o => ...)</c> or bind a
+/// configuration section (<c>AddDiffusion(builder.Configuration.GetSection("Diffusion"))</c>); they are validated when the
+/// host starts (<see cref="DiffusionOptionsValidator"/>).
+/// </summary>
 public sealed class DiffusionOptions
 {
-    /// <summary>Plugin folders: a folder of plugin folders (e.g. the CLI's <c>plugins/</c>) or one plugin folder (has plugin.json).</summary>
+    /// <summary>The configuration section name used by convention (<c>"Diffusion"</c>).</summary>
+    public const string SectionName = "Diffusion";
+
+    /// <summary>
+    /// Plugin folders: a folder of plugin folders (e.g. the CLI's <c>plugins/</c>) or one plugin folder (has plugin.json).
+    /// They are loaded when <c>AddDiffusion</c> runs (plugins add services); <c>IDiffusionBuilder.AddPluginFolder</c> adds more.
+    /// </summary>
     public IList<string> PluginPaths { get; } = [];
 
     /// <summary>Default device for runs: <c>auto | cpu | cuda[:n]</c>.</summary>
@@ -23,12 +31,24 @@ public sealed class DiffusionOptions
     /// <summary>Default number of independent nodes run at once.</summary>
     public int MaxParallelism { get; set; } = 2;
 
-    /// <summary>
-    /// Logs what happens while services are still being configured (plugin loading), before the app's own
-    /// <see cref="ILoggerFactory"/> exists. Failures are also kept in <see cref="PluginInventory"/> either way.
-    /// </summary>
-    public ILoggerFactory? StartupLoggerFactory { get; set; }
+    /// <summary>The most tensor elements one run may ask for, summed over its nodes' estimates (checked before it runs).</summary>
+    public long MaxRunElements { get; set; } = RunBudget.Default.MaxElements;
+
+    /// <summary>The most network evaluations one run may ask for, summed over its nodes' estimates.</summary>
+    public long MaxRunNetworkCalls { get; set; } = RunBudget.Default.MaxNetworkCalls;
 
     /// <summary>Default folder for outputs with relative paths; null is the current folder.</summary>
     public string? OutputDirectory { get; set; }
+
+    /// <summary>
+    /// Folders pipelines may read inputs from besides the pipeline file's folder (and the data/ and models/ folders
+    /// beside it); see <see cref="InputRootPolicy"/>. Input paths that lead anywhere else are validation errors.
+    /// </summary>
+    public IList<string> InputRoots { get; } = [];
+
+    /// <summary>
+    /// Whether the pipeline file's folder and the data/ and models/ folders beside it are input roots (default true).
+    /// A host that runs pipelines from untrusted sources sets this to false and lists its roots in <see cref="InputRoots"/>.
+    /// </summary>
+    public bool PipelineFolderIsInputRoot { get; set; } = true;
 }

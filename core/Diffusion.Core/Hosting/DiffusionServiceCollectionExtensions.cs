@@ -2,9 +2,12 @@ using Diffusion.Contracts;
 using Diffusion.Core;
 using Diffusion.Core.Plugins;
 using Diffusion.Torch;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 // The ASP.NET Core convention: AddX extensions live in this namespace so they are found without a using.
 namespace Microsoft.Extensions.DependencyInjection;
@@ -13,69 +16,117 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class DiffusionServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the engine (validator, executor, cache, runner) and loads the plugins named in the options. Plugins are
-    /// loaded now, not when the provider is built, because they add services. The native TorchSharp runtime is
-    /// initialised here too (once per process).
+    /// Adds the engine (registry, validator, executor, cache, runner) with options set in code, and loads the plugin
+    /// folders named in <see cref="DiffusionOptions.PluginPaths"/> now (plugins add services). The native TorchSharp
+    /// runtime is initialised here too, once per process, with the device, thread and libtorch settings given.
     /// </summary>
     public static IDiffusionBuilder AddDiffusion(this IServiceCollection services, Action<DiffusionOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
+        var eager = new DiffusionOptions();
+        configure?.Invoke(eager);
+        var optionsBuilder = services.AddOptions<DiffusionOptions>();
+        if (configure is not null)
+        {
+            optionsBuilder.Configure(configure);
+        }
 
-        // A second AddDiffusion (say, one in a library and one in the app) extends the first: same options, registry
-        // and inventory, or node types added through the second builder would land in a registry nobody resolves.
-        var options = Existing<DiffusionOptions>(services) ?? new DiffusionOptions();
-        var pluginPathsBefore = options.PluginPaths.Count;
-        configure?.Invoke(options);
-        ArgumentOutOfRangeException.ThrowIfNegative(options.CacheBudgetBytes);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxParallelism);
+        return AddCore(services, eager);
+    }
+
+    /// <summary>
+    /// Adds the engine with options bound from a configuration section (by convention <c>"Diffusion"</c>:
+    /// <c>Device</c>, <c>Threads</c>, <c>CacheBudgetBytes</c>, <c>MaxParallelism</c>, <c>OutputDirectory</c>,
+    /// <c>LibTorchDirectory</c>, <c>PluginPaths</c>), validated when the host starts. The section's plugin folders load now.
+    /// </summary>
+    public static IDiffusionBuilder AddDiffusion(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var eager = new DiffusionOptions();
+        configuration.Bind(eager);
+        services.AddOptions<DiffusionOptions>().Bind(configuration);
+        return AddCore(services, eager);
+    }
+
+    private static IDiffusionBuilder AddCore(IServiceCollection services, DiffusionOptions eager)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DiffusionOptions>, DiffusionOptionsValidator>());
+        services.AddOptions<DiffusionOptions>().ValidateOnStart();
+        // Settings that must hold before anything touches libtorch are checked now, with the same messages.
+        var problems = new DiffusionOptionsValidator().Validate(null, eager);
+        if (problems.Failed)
+        {
+            throw new OptionsValidationException(nameof(DiffusionOptions), typeof(DiffusionOptions), problems.Failures);
+        }
 
         TorchRuntime.EnsureInitialized(new TorchRuntimeOptions
         {
-            Device = options.Device,
-            LibTorchDirectory = options.LibTorchDirectory,
-            Threads = options.Threads,
+            Device = eager.Device,
+            LibTorchDirectory = eager.LibTorchDirectory,
+            Threads = eager.Threads,
         });
 
+        // A second AddDiffusion (a library's and the app's) extends the first: one registry and one inventory.
         var registry = Existing<NodeTypeRegistry>(services) ?? new NodeTypeRegistry();
         var inventory = Existing<PluginInventory>(services) ?? new PluginInventory();
-        services.TryAddSingleton(options);
         services.TryAddSingleton(registry);
+        services.TryAddSingleton<INodeTypeCatalog>(registry);
         services.TryAddSingleton(inventory);
-        services.TryAddSingleton(_ => new NodeOutputCache(options.CacheBudgetBytes));
-        services.TryAddSingleton(sp => new PipelineValidator(sp.GetRequiredService<NodeTypeRegistry>()));
-        services.TryAddSingleton<IPipelineRunner, PipelineRunner>();
-        services.TryAddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
-
-        var builder = new DiffusionBuilder(services, registry, inventory, options);
-        foreach (var path in options.PluginPaths.Skip(pluginPathsBefore))
+        // Loggers come from the app when it added logging (before or after this call), else nowhere.
+        services.TryAddSingleton(sp => new PluginStartupReport(inventory, LoggerFactoryOf(sp).CreateLogger<PluginInventory>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PluginStartupReport>(sp => sp.GetRequiredService<PluginStartupReport>()));
+        services.TryAddSingleton(sp => new NodeOutputCache(sp.GetRequiredService<IOptions<DiffusionOptions>>().Value.CacheBudgetBytes));
+        services.TryAddSingleton(sp =>
         {
-            builder.AddPluginsFrom(path);
+            var options = sp.GetRequiredService<IOptions<DiffusionOptions>>().Value;
+            return new PipelineValidator(
+                sp.GetRequiredService<NodeTypeRegistry>(),
+                new InputRootPolicy { ExtraRoots = [.. options.InputRoots], PipelineFolderIsRoot = options.PipelineFolderIsInputRoot },
+                new RunBudget(options.MaxRunElements, options.MaxRunNetworkCalls));
+        });
+        services.TryAddSingleton<IPipelineRunner>(sp => new PipelineRunner(
+            sp.GetRequiredService<PipelineValidator>(),
+            sp.GetRequiredService<NodeOutputCache>(),
+            sp.GetRequiredService<IOptions<DiffusionOptions>>(),
+            sp,
+            LoggerFactoryOf(sp),
+            sp.GetRequiredService<PluginStartupReport>()));
+
+        var builder = new DiffusionBuilder(services, registry, inventory);
+        foreach (var path in eager.PluginPaths)
+        {
+            builder.AddPluginFolder(path);
         }
 
         return builder;
     }
 
+    private static ILoggerFactory LoggerFactoryOf(IServiceProvider services) => services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
+
     private static T? Existing<T>(IServiceCollection services) where T : class =>
         services.LastOrDefault(d => d.ServiceType == typeof(T) && !d.IsKeyedService)?.ImplementationInstance as T;
 
-    private sealed class DiffusionBuilder(IServiceCollection services, NodeTypeRegistry registry, PluginInventory inventory, DiffusionOptions options) : IDiffusionBuilder
+    private sealed class DiffusionBuilder(IServiceCollection services, NodeTypeRegistry registry, PluginInventory inventory) : IDiffusionBuilder
     {
         public IServiceCollection Services => services;
 
-        public NodeTypeRegistry Registry => registry;
-
-        public IDiffusionBuilder AddPluginsFrom(string path)
+        public IDiffusionBuilder AddPluginFolder(string path)
         {
             ArgumentException.ThrowIfNullOrEmpty(path);
-            var before = registry.All.Select(t => t.Descriptor.Name).ToHashSet(StringComparer.Ordinal);
-            var logger = options.StartupLoggerFactory?.CreateLogger("Diffusion.Plugins") ?? (ILogger)NullLogger.Instance;
-            var report = new PluginCatalogLoader().Load([path], services, registry, logger);
-            inventory.Add(report);
+            inventory.Add(new PluginCatalogLoader().Load([path], services, registry, NullLogger.Instance));
+            return this;
+        }
 
-            // Node types are also services, so a node can find others (e.g. to build a diffusers scheduler pair).
-            foreach (var added in registry.All.Where(t => !before.Contains(t.Descriptor.Name)))
+        public IDiffusionBuilder AddNodeType<TNodeType>() where TNodeType : class, INodeType, new() => AddNodeType(new TNodeType());
+
+        public IDiffusionBuilder AddNodeType(INodeType nodeType)
+        {
+            ArgumentNullException.ThrowIfNull(nodeType);
+            if (!registry.TryAdd(nodeType, "app", out var existing))
             {
-                services.AddSingleton<INodeType>(added.NodeType);
+                throw new InvalidOperationException(
+                    $"Node type '{nodeType.Descriptor.Name}' is already registered by plugin '{existing!.PluginId}'; give the app's node type another name.");
             }
 
             return this;

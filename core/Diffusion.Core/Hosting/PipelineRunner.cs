@@ -2,18 +2,34 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Diffusion.Contracts;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Diffusion.Core;
 
 /// <summary>The default <see cref="IPipelineRunner"/>: one per host, safe for concurrent runs.</summary>
-public sealed class PipelineRunner(
-    PipelineValidator validator,
-    NodeOutputCache cache,
-    DiffusionOptions options,
-    IServiceProvider services,
-    ILoggerFactory loggerFactory) : IPipelineRunner
+public sealed class PipelineRunner : IPipelineRunner
 {
-    private readonly PipelineExecutor executor = new(services, cache, loggerFactory, options.Device);
+    private readonly PipelineValidator validator;
+    private readonly DiffusionOptions options;
+    private readonly PipelineExecutor executor;
+
+    /// <summary>Creates the runner and, in apps without a Generic Host, writes the plugin load report to the app's log.</summary>
+    public PipelineRunner(
+        PipelineValidator validator,
+        NodeOutputCache cache,
+        IOptions<DiffusionOptions> options,
+        IServiceProvider services,
+        ILoggerFactory loggerFactory,
+        PluginStartupReport pluginReport)
+    {
+        ArgumentNullException.ThrowIfNull(validator);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(pluginReport);
+        this.validator = validator;
+        this.options = options.Value;
+        executor = new PipelineExecutor(services, cache, loggerFactory, this.options.Device);
+        pluginReport.WriteOnce();
+    }
 
     /// <inheritdoc />
     public PipelineReadResult ReadFile(string path, IEnumerable<string>? overrides = null)
@@ -34,7 +50,7 @@ public sealed class PipelineRunner(
     /// <inheritdoc />
     public Task<PipelineRunResult> RunAsync(PipelineDefinition pipeline, RunOptions? runOptions = null, IProgress<PipelineEvent>? progress = null, CancellationToken cancellationToken = default)
     {
-        var validation = validator.Validate(pipeline);
+        var validation = validator.Validate(pipeline, null, validator.InputRoots.With(runOptions?.InputRoots, runOptions?.PipelineFolderIsInputRoot ?? true));
         if (!validation.IsValid)
         {
             throw new PipelineValidationException(validation.Issues);
@@ -53,13 +69,27 @@ public sealed class PipelineRunner(
     /// <inheritdoc />
     public async IAsyncEnumerable<PipelineEvent> RunStreamingAsync(PipelineDefinition pipeline, RunOptions? runOptions = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        var validation = validator.Validate(pipeline);
+        if (!validation.IsValid)
+        {
+            // A stream reports an invalid pipeline as its one and last event, with every issue, instead of throwing
+            // from the middle of an await foreach.
+            yield return new PipelineEvent(PipelineEventKind.RunFailed, runOptions?.RunId ?? PipelineExecutor.NewRunId(), DateTimeOffset.UtcNow)
+            {
+                Message = PipelineValidationException.Describe(validation.Issues),
+                Issues = validation.Issues,
+            };
+            yield break;
+        }
+
         var channel = Channel.CreateUnbounded<PipelineEvent>(new UnboundedChannelOptions { SingleReader = true });
         var run = Task.Run(
             async () =>
             {
                 try
                 {
-                    await RunAsync(pipeline, runOptions, new CallbackProgress<PipelineEvent>(e => channel.Writer.TryWrite(e)), cancellationToken).ConfigureAwait(false);
+                    await RunAsync(validation.Pipeline!, runOptions, new CallbackProgress<PipelineEvent>(e => channel.Writer.TryWrite(e)), cancellationToken).ConfigureAwait(false);
                     channel.Writer.TryComplete();
                 }
                 catch (Exception ex)
@@ -84,6 +114,8 @@ public sealed class PipelineRunner(
         {
             Device = runOptions.Device ?? options.Device,
             OutputDirectory = runOptions.OutputDirectory ?? options.OutputDirectory,
+            InputRoots = [.. options.InputRoots, .. runOptions.InputRoots],
+            PipelineFolderIsInputRoot = options.PipelineFolderIsInputRoot && runOptions.PipelineFolderIsInputRoot,
         };
     }
 }

@@ -21,10 +21,19 @@ public sealed class Upsample2D : nn.Module<Tensor, Tensor>
     }
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor input)
+    public override Tensor forward(Tensor input) => Forward(input, null);
+
+    /// <summary>
+    /// Upsamples to <paramref name="outputSize"/> [h, w] when given (diffusers' <c>output_size</c>, used when a
+    /// feature map's size is odd at some level), else to twice the size.
+    /// </summary>
+    public Tensor Forward(Tensor input, long[]? outputSize)
     {
+        ArgumentNullException.ThrowIfNull(input);
         using var scope = NewDisposeScope();
-        var upsampled = nn.functional.interpolate(input, scale_factor: [2.0, 2.0], mode: InterpolationMode.Nearest);
+        var upsampled = outputSize is null
+            ? nn.functional.interpolate(input, scale_factor: [2.0, 2.0], mode: InterpolationMode.Nearest)
+            : nn.functional.interpolate(input, size: outputSize, mode: InterpolationMode.Nearest);
         return conv.forward(upsampled).MoveToOuterDisposeScope();
     }
 }

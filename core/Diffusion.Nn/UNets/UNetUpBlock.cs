@@ -22,7 +22,7 @@ public abstract class UNetUpBlock : nn.Module
     public abstract Tensor Forward(Tensor hidden, IList<Tensor> skips, Tensor temb);
 
     /// <summary>Removes and returns the last skip connection.</summary>
-    protected static Tensor PopSkip(IList<Tensor> skips)
+    protected internal static Tensor PopSkip(IList<Tensor> skips)
     {
         ArgumentNullException.ThrowIfNull(skips);
         var last = skips[^1];

@@ -42,7 +42,13 @@ public sealed class UpBlock2D : UNetUpBlock
     public override int SkipCount => resnets.Count;
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor hidden, IList<Tensor> skips, Tensor temb)
+    public override Tensor Forward(Tensor hidden, IList<Tensor> skips, Tensor temb) => Forward(hidden, skips, temb, null);
+
+    /// <summary>
+    /// Runs the stage; the upsampler interpolates to <paramref name="upsampleSize"/> [h, w] when given (as
+    /// UNet2DConditionModel does for feature maps whose size is not a multiple of its total downsampling).
+    /// </summary>
+    public Tensor Forward(Tensor hidden, IList<Tensor> skips, Tensor temb, long[]? upsampleSize)
     {
         foreach (var block in resnets)
         {
@@ -53,7 +59,7 @@ public sealed class UpBlock2D : UNetUpBlock
         {
             foreach (var upsampler in upsamplers)
             {
-                hidden = upsampler.forward(hidden);
+                hidden = upsampler.Forward(hidden, upsampleSize);
             }
         }
 

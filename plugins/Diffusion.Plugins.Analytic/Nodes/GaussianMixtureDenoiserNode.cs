@@ -18,26 +18,19 @@ internal sealed class GaussianMixtureDenoiserNode : NodeType<GaussianMixtureDeno
     protected override IEnumerable<ValidationIssue> ValidateOptions(GaussianMixtureDenoiserOptions options, NodeValidationContext context) =>
         GaussianMixture.Problems(options).Select(p => context.ParamIssue(p.Param, p.Message));
 
+    protected override IReadOnlyDictionary<string, IReadOnlySet<string>> OutputTraits(GaussianMixtureDenoiserOptions options, NodeValidationContext context) =>
+        new Dictionary<string, IReadOnlySet<string>>
+        {
+            ["denoiser"] = new HashSet<string>(ComponentTraits.OfPrediction(options.Prediction), StringComparer.Ordinal)
+            {
+                ComponentTraits.OfSampleShape([GaussianMixture.FromParams(options).Dimension]),
+            },
+        };
+
     protected override Task<NodeOutputs> ExecuteAsync(INodeExecutionContext context, GaussianMixtureDenoiserOptions options)
     {
         var scheduler = context.GetInput<IScheduler>("scheduler");
-        var prediction = options.Prediction switch
-        {
-            "epsilon" => PredictionType.Epsilon,
-            "score" => PredictionType.Score,
-            "sample" => PredictionType.Sample,
-            "v_prediction" => PredictionType.VPrediction,
-            _ => throw new ArgumentException($"Node '{context.NodeId}': prediction must be epsilon, score, sample or v_prediction, got '{options.Prediction}'."),
-        };
-        TimeInput? timeInput = options.TimeInput switch
-        {
-            "auto" => null,
-            "timestep" => TimeInput.Timestep,
-            "sigma" => TimeInput.Sigma,
-            "continuous_time" => TimeInput.ContinuousTime,
-            _ => throw new ArgumentException($"Node '{context.NodeId}': time_input must be auto, timestep, sigma or continuous_time, got '{options.TimeInput}'."),
-        };
-        var denoiser = new GaussianMixtureDenoiser(GaussianMixture.FromParams(options), scheduler, prediction, timeInput);
+        var denoiser = new GaussianMixtureDenoiser(GaussianMixture.FromParams(options), scheduler, options.Prediction, options.TimeInput);
         return Task.FromResult(NodeOutputs.Of("denoiser", denoiser));
     }
 }

@@ -45,7 +45,7 @@ public sealed class UNet2DDenoiser : ITrainableDenoiser
         {
             ["node_type"] = NodeTypeName,
             [ConfigKey] = config.ToJson(),
-            [PredictionKey] = PredictionNames.Name(prediction),
+            [PredictionKey] = OptionsJson.Name(prediction),
         };
     }
 
@@ -125,7 +125,7 @@ public sealed class UNet2DDenoiser : ITrainableDenoiser
             var fresh = new UNet2DModel(FreshConfig(options));
             fresh.to(device);
             fresh.eval();
-            return new UNet2DDenoiser(fresh, PredictionNames.Parse(options.Prediction, "prediction"));
+            return new UNet2DDenoiser(fresh, options.Prediction);
         }
 
         var path = resolvePath(options.Pretrained);
@@ -156,7 +156,7 @@ public sealed class UNet2DDenoiser : ITrainableDenoiser
 
         model.to(device);
         model.eval();
-        return new UNet2DDenoiser(model, PredictionNames.Parse(prediction, "prediction"));
+        return new UNet2DDenoiser(model, prediction);
     }
 
     /// <summary>The config of a fresh model from params.</summary>
@@ -178,7 +178,7 @@ public sealed class UNet2DDenoiser : ITrainableDenoiser
         };
     }
 
-    private static (UNet2DConfig Config, string Weights, string Prediction) FromCheckpoint(string path, string prediction)
+    private static (UNet2DConfig Config, string Weights, PredictionType Prediction) FromCheckpoint(string path, PredictionType prediction)
     {
         if (!File.Exists(path))
         {
@@ -194,27 +194,18 @@ public sealed class UNet2DDenoiser : ITrainableDenoiser
         }
 
         var config = UNet2DConfig.Parse(json, $"{path} (metadata '{ConfigKey}')");
-        return (config, path, header.Metadata.TryGetValue(PredictionKey, out var stored) ? stored : prediction);
+        if (!header.Metadata.TryGetValue(PredictionKey, out var stored))
+        {
+            return (config, path, prediction);
+        }
+
+        try
+        {
+            return (config, path, OptionsJson.Parse<PredictionType>(stored, $"denoiser.unet2d: checkpoint '{path}' metadata '{PredictionKey}'"));
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidDataException(ex.Message, ex);
+        }
     }
-}
-
-/// <summary>The names of <see cref="PredictionType"/> in params and metadata (diffusers' prediction_type spelling).</summary>
-internal static class PredictionNames
-{
-    public static string Name(PredictionType type) => type switch
-    {
-        PredictionType.Epsilon => "epsilon",
-        PredictionType.VPrediction => "v_prediction",
-        PredictionType.Sample => "sample",
-        PredictionType.Score => "score",
-        _ => type.ToString().ToLower(CultureInfo.InvariantCulture),
-    };
-
-    public static PredictionType Parse(string name, string where) => name switch
-    {
-        "epsilon" => PredictionType.Epsilon,
-        "v_prediction" => PredictionType.VPrediction,
-        "sample" => PredictionType.Sample,
-        _ => throw new ArgumentException($"denoiser.unet2d: {where} '{name}' is not one of epsilon, v_prediction, sample."),
-    };
 }

@@ -27,24 +27,13 @@ public sealed class UNet2DDenoiserNode : NodeType<UNet2DDenoiserOptions>
             yield break;
         }
 
-        string? problem = null;
-        try
+        // Each problem points at the param it is about (the config's field names are the params' names).
+        var known = Descriptor.Params.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var (field, message) in UNet2DDenoiser.FreshConfig(options).Problems())
         {
-            UNet2DDenoiser.FreshConfig(options).Validate($"node '{context.NodeId}'");
-            if (options.BlockOutChannels.Any(c => c % options.NormNumGroups != 0))
-            {
-                problem = $"norm_num_groups {options.NormNumGroups} must divide every entry of block_out_channels.";
-            }
-        }
-        catch (InvalidDataException e)
-        {
-            problem = e.Message;
+            yield return context.ParamIssue(known.Contains(field) ? field : "block_out_channels", $"denoiser.unet2d '{context.NodeId}': {message}.");
         }
 
-        if (problem is not null)
-        {
-            yield return context.ParamIssue("block_out_channels", problem);
-        }
     }
 
     /// <inheritdoc />

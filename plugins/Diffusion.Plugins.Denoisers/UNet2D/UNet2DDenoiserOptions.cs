@@ -10,7 +10,7 @@ namespace Diffusion.Plugins.Denoisers;
 public sealed record UNet2DDenoiserOptions
 {
     /// <summary>Weights to load; empty for a fresh model.</summary>
-    [Param("A diffusers UNet2DModel folder, a checkpoint .safetensors (config in metadata) or a train.denoising checkpoint (its EMA weights); empty for fresh weights.")]
+    [Param("A diffusers UNet2DModel folder, a checkpoint .safetensors (config in metadata) or a train.denoising checkpoint (its EMA weights); empty for fresh weights.", Path = PathKind.InputFileOrFolder)]
     public string Pretrained { get; init; } = "";
 
     /// <summary>Image side.</summary>
@@ -49,9 +49,8 @@ public sealed record UNet2DDenoiserOptions
     [Param("Size of the class table: number of classes + 1 (the last is the null label used by guidance); 0 = unconditional.", Min = 0)]
     public int NumClassEmbeds { get; init; }
 
-    /// <summary>What the network predicts.</summary>
-    [Param("What the network predicts (checkpoints override it with their own).", Choices = ["epsilon", "v_prediction", "sample"])]
-    public string Prediction { get; init; } = "epsilon";
+    [Param("What the network predicts (checkpoints override it with their own).")]
+    public PredictionType Prediction { get; init; } = PredictionType.Epsilon;
 
     /// <summary>Seeds fresh weights.</summary>
     [Param("Seed of fresh weights.")]

@@ -6,11 +6,11 @@ namespace Diffusion.Plugins.Mnist;
 public sealed record TrainMnistClassifierOptions
 {
     /// <summary>IDX folder.</summary>
-    [Param("Folder holding the MNIST IDX files, relative to the pipeline file.")]
+    [Param("Folder holding the MNIST IDX files, relative to the pipeline file.", Path = PathKind.InputFolder)]
     public string Data { get; init; } = "../data/mnist";
 
     /// <summary>Where to save.</summary>
-    [Param("Output weights (.safetensors), relative to the run's output folder.")]
+    [Param("Output weights (.safetensors), relative to the run's output folder.", Path = PathKind.OutputFile)]
     public string Path { get; init; } = "mnist-classifier.safetensors";
 
     /// <summary>Epochs.</summary>

@@ -26,8 +26,8 @@ public sealed class Mlp2dDenoiser : ITrainableDenoiser
         this.network = network;
         Info = new DenoiserInfo
         {
-            Prediction = ParsePrediction(options.Prediction),
-            TimeInput = ParseTimeInput(options.TimeInput),
+            Prediction = options.Prediction,
+            TimeInput = options.TimeInput,
             SampleShape = [DataDim],
             NumClasses = options.NumClasses,
         };
@@ -37,8 +37,8 @@ public sealed class Mlp2dDenoiser : ITrainableDenoiser
             ["hidden"] = options.Hidden.ToString(CultureInfo.InvariantCulture),
             ["layers"] = options.Layers.ToString(CultureInfo.InvariantCulture),
             ["time_embedding_dim"] = options.TimeEmbeddingDim.ToString(CultureInfo.InvariantCulture),
-            ["prediction"] = options.Prediction,
-            ["time_input"] = options.TimeInput,
+            ["prediction"] = OptionsJson.Name(options.Prediction),
+            ["time_input"] = OptionsJson.Name(options.TimeInput),
             ["num_classes"] = options.NumClasses.ToString(CultureInfo.InvariantCulture),
         };
     }
@@ -111,13 +111,23 @@ public sealed class Mlp2dDenoiser : ITrainableDenoiser
             Hidden = GetInt("hidden"),
             Layers = GetInt("layers"),
             TimeEmbeddingDim = GetInt("time_embedding_dim"),
-            Prediction = Get("prediction"),
-            TimeInput = Get("time_input"),
+            Prediction = Parse<PredictionType>("prediction"),
+            TimeInput = Parse<TimeInput>("time_input"),
             NumClasses = config.ContainsKey("num_classes") ? GetInt("num_classes") : 0,
         };
-        ParsePrediction(options.Prediction);
-        ParseTimeInput(options.TimeInput);
         return options;
+
+        TEnum Parse<TEnum>(string key) where TEnum : struct, Enum
+        {
+            try
+            {
+                return OptionsJson.Parse<TEnum>(Get(key), $"{source}: metadata '{key}'");
+            }
+            catch (ArgumentException ex)
+            {
+                throw new InvalidDataException(ex.Message, ex);
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -182,22 +192,5 @@ public sealed class Mlp2dDenoiser : ITrainableDenoiser
         TimeInput.ContinuousTime => t * 1000.0,
         TimeInput.Sigma => t.clamp_min(1e-20).log() * 250.0,
         _ => t,
-    };
-
-    private static PredictionType ParsePrediction(string value) => value switch
-    {
-        "epsilon" => PredictionType.Epsilon,
-        "v_prediction" => PredictionType.VPrediction,
-        "sample" => PredictionType.Sample,
-        "score" => PredictionType.Score,
-        _ => throw new ArgumentException($"{NodeTypeName}: prediction '{value}' is not one of epsilon, v_prediction, sample, score."),
-    };
-
-    private static TimeInput ParseTimeInput(string value) => value switch
-    {
-        "timestep" => TimeInput.Timestep,
-        "continuous_time" => TimeInput.ContinuousTime,
-        "sigma" => TimeInput.Sigma,
-        _ => throw new ArgumentException($"{NodeTypeName}: time_input '{value}' is not one of timestep, continuous_time, sigma."),
     };
 }

@@ -17,13 +17,11 @@ public sealed record Mlp2dOptions
     [Param("Width of the sinusoidal time embedding (even).", Min = 2, Max = 1024)]
     public int TimeEmbeddingDim { get; init; } = 64;
 
-    /// <summary>What the network predicts.</summary>
-    [Param("What the network predicts.", Choices = ["epsilon", "v_prediction", "sample", "score"])]
-    public string Prediction { get; init; } = "epsilon";
+    [Param("What the network predicts.")]
+    public PredictionType Prediction { get; init; } = PredictionType.Epsilon;
 
-    /// <summary>How the time argument is read.</summary>
-    [Param("How the time argument is read: discrete timestep t, continuous time in [0, 1], or noise level sigma.", Choices = ["timestep", "continuous_time", "sigma"])]
-    public string TimeInput { get; init; } = "timestep";
+    [Param("How the time argument is read: discrete timestep t, continuous time in [0, 1], or noise level sigma.")]
+    public TimeInput TimeInput { get; init; } = TimeInput.Timestep;
 
     /// <summary>Classes for conditioning (0: unconditional); label num_classes is the null label.</summary>
     [Param("Number of classes to condition on (0: unconditional); label num_classes is the null label for guidance.", Min = 0, Max = 100000)]
@@ -34,6 +32,6 @@ public sealed record Mlp2dOptions
     public long Seed { get; init; }
 
     /// <summary>A safetensors file to load; its metadata gives the architecture.</summary>
-    [Param("A safetensors file to load (a denoiser file or a train.denoising checkpoint, whose EMA weights are preferred); its metadata gives the architecture and the params above are then ignored.")]
+    [Param("A safetensors file to load (a denoiser file or a train.denoising checkpoint, whose EMA weights are preferred); its metadata gives the architecture and the params above are then ignored.", Path = PathKind.InputFile)]
     public string? Checkpoint { get; init; }
 }

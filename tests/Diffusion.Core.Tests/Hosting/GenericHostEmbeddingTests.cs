@@ -1,7 +1,10 @@
 using Diffusion.Contracts;
 using Diffusion.Core.Tests.TestNodes;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Diffusion.Core.Tests.Hosting;
 
@@ -37,7 +40,7 @@ public sealed class GenericHostEmbeddingTests : IDisposable
         });
         foreach (var type in nodes.All)
         {
-            diffusion.Registry.TryAdd(type, "app", out _).Should().BeTrue();
+            diffusion.AddNodeType(type);
         }
 
         host = builder.Build();
@@ -87,8 +90,18 @@ public sealed class GenericHostEmbeddingTests : IDisposable
         events.Where(e => e.Kind == PipelineEventKind.NodeFinished).Select(e => e.NodeId).Should().BeEquivalentTo("a", "b", "add", "count", "save");
         events.Where(e => e.Kind == PipelineEventKind.NodeProgress).Select(e => e.Step).Should().Equal(1, 2);
 
+        // The same output file again: refused before anything runs, unless the run asks to overwrite.
+        var refused = async () =>
+        {
+            await foreach (var _ in Runner.RunStreamingAsync(pipeline))
+            {
+            }
+        };
+        (await refused.Should().ThrowAsync<PipelineValidationException>()).Which.Issues.Should().ContainSingle()
+            .Which.Code.Should().Be(ValidationCodes.OutputConflict);
+
         var again = new List<PipelineEvent>();
-        await foreach (var e in Runner.RunStreamingAsync(pipeline))
+        await foreach (var e in Runner.RunStreamingAsync(pipeline, new RunOptions { Overwrite = true }))
         {
             again.Add(e);
         }
@@ -100,7 +113,7 @@ public sealed class GenericHostEmbeddingTests : IDisposable
     }
 
     [Fact]
-    public async Task Invalid_pipelines_throw_with_every_issue_and_streaming_surfaces_the_same_error()
+    public async Task Invalid_pipelines_throw_with_every_issue_and_streaming_reports_them_as_its_last_event()
     {
         var pipeline = PipelineReader.Read("""{ "nodes": { "x": { "type": "test.nope" }, "p": { "type": "test.pass" } } }""").Pipeline!;
 
@@ -109,13 +122,17 @@ public sealed class GenericHostEmbeddingTests : IDisposable
         thrown.Which.Issues.Select(i => i.Code).Should().BeEquivalentTo(ValidationCodes.UnknownNodeType, ValidationCodes.MissingInput);
         thrown.Which.Message.Should().Contain("/nodes/x/type").And.Contain("/nodes/p/inputs");
 
-        var stream = async () =>
+        var events = new List<PipelineEvent>();
+        await foreach (var e in Runner.RunStreamingAsync(pipeline, new RunOptions { RunId = "invalid" }))
         {
-            await foreach (var _ in Runner.RunStreamingAsync(pipeline))
-            {
-            }
-        };
-        await stream.Should().ThrowAsync<PipelineValidationException>();
+            events.Add(e);
+        }
+
+        var failed = events.Should().ContainSingle().Which;
+        failed.Kind.Should().Be(PipelineEventKind.RunFailed);
+        failed.RunId.Should().Be("invalid");
+        failed.Issues!.Select(i => i.Pointer).Should().BeEquivalentTo(thrown.Which.Issues.Select(i => i.Pointer));
+        failed.Message.Should().Contain("/nodes/x/type");
     }
 
     [Fact]
@@ -161,7 +178,8 @@ public sealed class GenericHostEmbeddingTests : IDisposable
     {
         host.Services.GetRequiredService<NodeTypeRegistry>().TryGet("test.add", out var add).Should().BeTrue();
         add.PluginId.Should().Be("app");
-        host.Services.GetRequiredService<DiffusionOptions>().Device.Should().Be("cpu");
+        host.Services.GetRequiredService<IOptions<DiffusionOptions>>().Value.Device.Should().Be("cpu");
+        host.Services.GetRequiredService<INodeTypeCatalog>().TryGet("test.add", out _).Should().BeTrue();
         host.Services.GetRequiredService<NodeOutputCache>().BudgetBytes.Should().Be(1 << 20);
         host.Services.GetRequiredService<PluginInventory>().Failed.Should().BeEmpty();
         PipelineSchema.Build(host.Services.GetRequiredService<NodeTypeRegistry>())["properties"]!["nodes"]!["additionalProperties"]!["oneOf"]!.AsArray().Should().HaveCount(nodes.All.Count());
@@ -171,22 +189,75 @@ public sealed class GenericHostEmbeddingTests : IDisposable
     public void Calling_AddDiffusion_twice_keeps_one_registry()
     {
         var services = new ServiceCollection();
-        var first = services.AddDiffusion(o => o.Device = "cpu");
-        var second = services.AddDiffusion(o => o.Device = "cpu");
-        second.Registry.TryAdd(new ConstNode(), "app", out _);
+        services.AddDiffusion(o => o.Device = "cpu");
+        services.AddDiffusion(o => o.Device = "cpu").AddNodeType<ConstNode>();
 
         using var provider = services.BuildServiceProvider();
 
-        second.Registry.Should().BeSameAs(first.Registry);
         provider.GetRequiredService<NodeTypeRegistry>().TryGet("test.const", out _).Should().BeTrue();
+        services.Count(d => d.ServiceType == typeof(NodeTypeRegistry)).Should().Be(1);
     }
 
     [Fact]
-    public void Bad_options_are_rejected_when_added()
+    public void A_node_type_name_can_be_registered_once()
+    {
+        var builder = new ServiceCollection().AddDiffusion(o => o.Device = "cpu").AddNodeType<ConstNode>();
+
+        builder.Invoking(b => b.AddNodeType<ConstNode>()).Should().Throw<InvalidOperationException>().WithMessage("*test.const*already registered*");
+    }
+
+    [Fact]
+    public void Bad_options_in_code_are_rejected_when_added_naming_the_setting()
     {
         var services = new ServiceCollection();
 
-        services.Invoking(s => s.AddDiffusion(o => o.MaxParallelism = 0)).Should().Throw<ArgumentOutOfRangeException>();
-        services.Invoking(s => s.AddDiffusion(o => o.CacheBudgetBytes = -1)).Should().Throw<ArgumentOutOfRangeException>();
+        services.Invoking(s => s.AddDiffusion(o => o.MaxParallelism = 0)).Should().Throw<OptionsValidationException>().WithMessage("*MaxParallelism*");
+        services.Invoking(s => s.AddDiffusion(o => o.CacheBudgetBytes = -1)).Should().Throw<OptionsValidationException>().WithMessage("*CacheBudgetBytes*");
+        services.Invoking(s => s.AddDiffusion(o => o.Device = "tpu")).Should().Throw<OptionsValidationException>().WithMessage("*Device*tpu*");
+    }
+
+    [Fact]
+    public async Task Options_bind_from_configuration_and_are_validated_when_the_host_starts()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Diffusion:Device"] = "cpu",
+            ["Diffusion:MaxParallelism"] = "3",
+            ["Diffusion:CacheBudgetBytes"] = "1024",
+        });
+        builder.Services.AddDiffusion(builder.Configuration.GetSection(DiffusionOptions.SectionName));
+        using (var good = builder.Build())
+        {
+            good.Services.GetRequiredService<IOptions<DiffusionOptions>>().Value.MaxParallelism.Should().Be(3);
+            good.Services.GetRequiredService<NodeOutputCache>().BudgetBytes.Should().Be(1024);
+        }
+
+        var bad = Host.CreateApplicationBuilder();
+        bad.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Diffusion:Device"] = "cpu" });
+        bad.Services.AddDiffusion(bad.Configuration.GetSection(DiffusionOptions.SectionName));
+        bad.Services.Configure<DiffusionOptions>(o => o.MaxParallelism = -2);
+        using var host = bad.Build();
+        var start = () => host.StartAsync();
+        (await start.Should().ThrowAsync<OptionsValidationException>()).WithMessage("*MaxParallelism is -2*");
+    }
+
+    [Fact]
+    public async Task Refused_plugins_are_logged_through_the_apps_logger_when_the_host_starts()
+    {
+        var empty = Directory.CreateDirectory(Path.Combine(outputFolder, "not-a-plugin"));
+        File.WriteAllText(Path.Combine(empty.FullName, "plugin.json"), "{ \"id\": \"broken\" }");
+        var logs = new List<string>();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders().AddProvider(new ListLoggerProvider(logs));
+        builder.Services.AddDiffusion(o => o.Device = "cpu").AddPluginFolder(empty.FullName);
+        using var withPlugin = builder.Build();
+
+        await withPlugin.StartAsync();
+        await withPlugin.StopAsync();
+
+        logs.Should().ContainSingle(l => l.Contains("Plugin refused", StringComparison.Ordinal) && l.Contains("not-a-plugin", StringComparison.Ordinal), string.Join("\n", logs));
+        withPlugin.Services.GetRequiredService<IPipelineRunner>();
+        logs.Count(l => l.Contains("Plugin refused", StringComparison.Ordinal)).Should().Be(1, "the report is written once");
     }
 }

@@ -50,7 +50,7 @@ public sealed class Mlp2dDenoiserTests : IDisposable
     [Fact]
     public void Checkpoint_round_trip_restores_architecture_and_outputs()
     {
-        var original = Mlp2dDenoiser.Create(Small with { Prediction = "v_prediction", NumClasses = 3 }, CPU);
+        var original = Mlp2dDenoiser.Create(Small with { Prediction = PredictionType.VPrediction, NumClasses = 3 }, CPU);
         var path = Path.Combine(folder, "net.safetensors");
         original.Save(path);
 

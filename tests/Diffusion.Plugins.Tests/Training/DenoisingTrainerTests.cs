@@ -27,7 +27,7 @@ public sealed class DenoisingTrainerTests : IDisposable
     [InlineData("score", 0.8)]
     public void Two_hundred_steps_reduce_the_loss_and_leave_the_input_unchanged(string prediction, double factor)
     {
-        var denoiser = Mlp2dDenoiser.Create(Tiny with { Prediction = prediction }, CPU);
+        var denoiser = Mlp2dDenoiser.Create(Tiny with { Prediction = OptionsJson.Parse<PredictionType>(prediction, "test") }, CPU);
         var before = denoiser.Network.state_dict()["input_proj.weight"].clone();
 
         var result = new DenoisingTrainer(new DenoisingTrainOptions { Steps = 200, Batch = 128, Lr = 3e-3, EmaDecay = 0 })
