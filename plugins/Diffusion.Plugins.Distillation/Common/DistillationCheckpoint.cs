@@ -84,17 +84,14 @@ public static class DistillationCheckpoint
 
     /// <summary>
     /// Restores a checkpoint into a fresh state; returns its step and whether it held a teacher (then copied into
-    /// <paramref name="teacher"/>). Strict: trainer, student config and settings must match, every tensor must be there.
+    /// <paramref name="teacher"/>). Strict: trainer, student config and settings must match, every tensor must be there with its shape and dtype; nothing is copied until the whole file has passed
+    /// (<see cref="CheckedRestore"/>).
     /// </summary>
+    /// <exception cref="InvalidDataException">The file is not a matching checkpoint; the message names the entry.</exception>
     public static (long Step, bool HadTeacher) Restore(string path, State state, ITrainableDenoiser teacher)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(teacher);
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"{state.Trainer}: resume checkpoint '{path}' does not exist.", path);
-        }
-
         var header = SafeTensors.ReadHeader(path);
         if (!header.Metadata.TryGetValue("trainer", out var trainer) || trainer != state.Trainer)
         {
@@ -115,24 +112,26 @@ public static class DistillationCheckpoint
             throw new InvalidDataException($"{state.Trainer}: '{path}' was written with an average {(hasEma ? "on" : "off")} but the params now turn it {(state.Ema is null ? "off" : "on")}; use the same decay setting to resume.");
         }
 
-        var step = long.Parse(header.Metadata["step"], CultureInfo.InvariantCulture);
+        var step = CheckedRestore.Step(header.Metadata, path, state.Trainer);
         var stored = SafeTensors.Load(path);
         try
         {
-            OptimizerCheckpoint.CopyPrefixed(stored, "network.", state.Student.Network.state_dict(), path);
+            var restore = new CheckedRestore(stored, path, state.Trainer);
+            restore.Tensors("network.", state.Student.Network.state_dict());
             if (state.Ema is not null)
             {
-                OptimizerCheckpoint.CopyPrefixed(stored, "ema.", state.Ema.Shadow.state_dict(), path);
+                restore.Tensors("ema.", state.Ema.Shadow.state_dict());
             }
 
             bool hadTeacher = stored.Keys.Any(k => k.StartsWith("teacher.", StringComparison.Ordinal));
             if (hadTeacher)
             {
-                OptimizerCheckpoint.CopyPrefixed(stored, "teacher.", teacher.Network.state_dict(), path);
+                restore.Tensors("teacher.", teacher.Network.state_dict());
             }
 
-            OptimizerCheckpoint.Read(stored, "optimizer", state.Optimizer, state.ParameterNames, path);
-            state.Random.set_state(OptimizerCheckpoint.Get(stored, "generator.state", path));
+            restore.Optimizer("optimizer", state.Optimizer, state.ParameterNames);
+            restore.RandomState(state.Random);
+            restore.Apply();
             return (step, hadTeacher);
         }
         finally

@@ -44,7 +44,7 @@ public sealed class ConsistencyDistillNode : NodeType<ConsistencyDistillOptions>
             yield return context.ParamIssue("betas", "betas must be two numbers in [0, 1), e.g. [0.9, 0.999].");
         }
 
-        if (options.CheckpointEvery > 0 && string.IsNullOrEmpty(options.CheckpointPath))
+        if (options.CheckpointEvery > 0 && options.CheckpointPath is null)
         {
             yield return context.ParamIssue("checkpoint_every", "checkpoint_every needs checkpoint_path.");
         }
@@ -77,18 +77,18 @@ public sealed class ConsistencyDistillNode : NodeType<ConsistencyDistillOptions>
         var scheduler = context.GetInput<IScheduler>("scheduler");
         var solver = context.GetInput<ISampler>("sampler");
         var teacher = context.GetInput<IDenoiser>("teacher") as ITrainableDenoiser
-            ?? throw new ArgumentException($"train.consistency '{context.NodeId}': input 'teacher' cannot be copied into a student; link a trainable denoiser (denoiser.mlp2d, denoiser.unet2d).");
+            ?? throw new InvalidInputException($"train.consistency '{context.NodeId}': input 'teacher' cannot be copied into a student; link a trainable denoiser (denoiser.mlp2d, denoiser.unet2d).");
         var studentInput = context.GetOptionalInput<IDenoiser>("student");
         var student = studentInput is null ? null : studentInput as ITrainableDenoiser
-            ?? throw new ArgumentException($"train.consistency '{context.NodeId}': input 'student' is a {studentInput.GetType().Name}, which cannot be trained; link a trainable denoiser.");
+            ?? throw new InvalidInputException($"train.consistency '{context.NodeId}': input 'student' is a {studentInput.GetType().Name}, which cannot be trained; link a trainable denoiser.");
         var environment = new ConsistencyDistiller.Environment
         {
             Device = context.Run.Device,
             Progress = context.Progress,
             CancellationToken = context.CancellationToken,
             Logger = context.Logger,
-            CheckpointPath = string.IsNullOrEmpty(options.CheckpointPath) ? null : context.ResolveOutputPath(options.CheckpointPath),
-            ResumePath = string.IsNullOrEmpty(options.Resume) ? null : context.ResolveInputPath(options.Resume),
+            CheckpointPath = options.CheckpointPath is null ? null : context.ResolveOutputPath(options.CheckpointPath),
+            ResumePath = options.Resume is null ? null : context.ResolveInputPath(options.Resume),
             Label = $"train.consistency '{context.NodeId}'",
         };
         var result = new ConsistencyDistiller(options).Train(data, teacher, solver, scheduler, environment, student);

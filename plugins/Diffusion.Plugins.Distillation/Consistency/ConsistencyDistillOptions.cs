@@ -66,11 +66,11 @@ public sealed record ConsistencyDistillOptions
     public int CheckpointEvery { get; init; }
 
     /// <summary>Checkpoint file.</summary>
-    [Param("Checkpoint file (safetensors; overwritten atomically), relative to the output folder; its ema. weights are θ⁻ and load with the network's own node.")]
+    [Param("Checkpoint file (safetensors; overwritten atomically), relative to the output folder; its ema. weights are θ⁻ and load with the network's own node.", Path = PathKind.OutputFile)]
     public string? CheckpointPath { get; init; }
 
     /// <summary>A checkpoint to resume from.</summary>
-    [Param("A train.consistency checkpoint to resume from (online and target networks, optimizer, step and generator state).")]
+    [Param("A train.consistency checkpoint to resume from (online and target networks, optimizer, step and generator state).", Path = PathKind.InputFile)]
     public string? Resume { get; init; }
 
     /// <summary>Label of the metric set.</summary>

@@ -45,7 +45,7 @@ public sealed class SaveDenoiserNode : NodeType<SaveDenoiserOptions>
 
         if (denoiser is not ITrainableDenoiser trainable)
         {
-            throw new ArgumentException($"output.denoiser '{context.NodeId}': a {denoiser.GetType().Name} has no weights to write; link a trainable denoiser.");
+            throw new InvalidInputException($"output.denoiser '{context.NodeId}': a {denoiser.GetType().Name} has no weights to write; link a trainable denoiser.");
         }
 
         foreach (var (key, value) in trainable.Config)

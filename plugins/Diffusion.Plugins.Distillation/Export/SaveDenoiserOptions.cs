@@ -6,6 +6,6 @@ namespace Diffusion.Plugins.Distillation;
 public sealed record SaveDenoiserOptions
 {
     /// <summary>Where the file goes.</summary>
-    [Param("The safetensors file to write, relative to the output folder.")]
+    [Param("The safetensors file to write, relative to the output folder.", Path = PathKind.OutputFile)]
     public string Path { get; init; } = "denoiser.safetensors";
 }

@@ -60,7 +60,7 @@ public sealed class ProgressiveDistillNode : NodeType<ProgressiveDistillOptions>
             yield return context.ParamIssue("betas", "betas must be two numbers in [0, 1), e.g. [0.9, 0.999].");
         }
 
-        if (options.CheckpointEvery > 0 && string.IsNullOrEmpty(options.CheckpointPath))
+        if (options.CheckpointEvery > 0 && options.CheckpointPath is null)
         {
             yield return context.ParamIssue("checkpoint_every", "checkpoint_every needs checkpoint_path.");
         }
@@ -86,8 +86,8 @@ public sealed class ProgressiveDistillNode : NodeType<ProgressiveDistillOptions>
             Progress = context.Progress,
             CancellationToken = context.CancellationToken,
             Logger = context.Logger,
-            CheckpointPath = string.IsNullOrEmpty(options.CheckpointPath) ? null : context.ResolveOutputPath(options.CheckpointPath),
-            ResumePath = string.IsNullOrEmpty(options.Resume) ? null : context.ResolveInputPath(options.Resume),
+            CheckpointPath = options.CheckpointPath is null ? null : context.ResolveOutputPath(options.CheckpointPath),
+            ResumePath = options.Resume is null ? null : context.ResolveInputPath(options.Resume),
             Label = $"train.distill '{context.NodeId}'",
         };
         var distiller = new ProgressiveDistiller(options);
@@ -112,5 +112,5 @@ public sealed class ProgressiveDistillNode : NodeType<ProgressiveDistillOptions>
 
     private static ITrainableDenoiser Trainable(IDenoiser denoiser, string input, string node) =>
         denoiser as ITrainableDenoiser
-        ?? throw new ArgumentException($"train.distill '{node}': input '{input}' is a {denoiser.GetType().Name}, which cannot be copied into a student; link a trainable denoiser (denoiser.mlp2d, denoiser.unet2d).");
+        ?? throw new InvalidInputException($"train.distill '{node}': input '{input}' is a {denoiser.GetType().Name}, which cannot be copied into a student; link a trainable denoiser (denoiser.mlp2d, denoiser.unet2d).");
 }

@@ -70,11 +70,11 @@ public sealed record ProgressiveDistillOptions
     public int CheckpointEvery { get; init; }
 
     /// <summary>Checkpoint file.</summary>
-    [Param("Checkpoint file (safetensors; overwritten atomically), relative to the output folder; denoiser.mlp2d / denoiser.unet2d load it as the student.")]
+    [Param("Checkpoint file (safetensors; overwritten atomically), relative to the output folder; denoiser.mlp2d / denoiser.unet2d load it as the student.", Path = PathKind.OutputFile)]
     public string? CheckpointPath { get; init; }
 
     /// <summary>A checkpoint to resume from.</summary>
-    [Param("A train.distill checkpoint to resume from (student, average, teacher of later rounds, optimizer, step and generator state).")]
+    [Param("A train.distill checkpoint to resume from (student, average, teacher of later rounds, optimizer, step and generator state).", Path = PathKind.InputFile)]
     public string? Resume { get; init; }
 
     /// <summary>Label of the metric set.</summary>

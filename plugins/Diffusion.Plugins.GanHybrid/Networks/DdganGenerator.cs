@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Reflection;
+using System.Text.Json;
 using Diffusion.Contracts;
 using Diffusion.Torch;
 using TorchSharp;
@@ -23,6 +25,9 @@ public sealed class DdganGenerator : ITrainableDenoiser
 
     /// <summary>The format metadata of a training checkpoint.</summary>
     public const string TrainingFormat = "diffusion.training_checkpoint";
+
+    /// <summary>The largest sample size or channel multiplier a file may declare (a 4096-wide image is far past any use here).</summary>
+    private const int MaxMetadataDimension = 4096;
 
     private readonly GeneratorNetwork network;
 
@@ -88,11 +93,6 @@ public sealed class DdganGenerator : ITrainableDenoiser
     /// <summary>Loads a file written by <see cref="Save"/> or a <c>train.ddgan</c> checkpoint (EMA weights preferred).</summary>
     public static DdganGenerator Load(string path, Device device)
     {
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"{NodeTypeName}: checkpoint '{path}' does not exist.", path);
-        }
-
         var header = SafeTensors.ReadHeader(path);
         var options = OptionsFromConfig(header.Metadata, path);
         var all = SafeTensors.Load(path);
@@ -134,11 +134,23 @@ public sealed class DdganGenerator : ITrainableDenoiser
             ? value
             : throw new InvalidDataException($"{source}: metadata key '{key}' is missing; the file was not written for {NodeTypeName}.");
         int GetInt(string key) => int.TryParse(Get(key), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
-            ? value
+            ? InRange(key, value)
             : throw new InvalidDataException($"{source}: metadata '{key}' = '{Get(key)}' is not an integer.");
-        int[] GetInts(string key) => Get(key).Split(',').Select(v => int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var x)
+        int[] GetInts(string key) => Get(key).Split(',').Select(v => int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var x) && x is > 0 and <= MaxMetadataDimension
             ? x
-            : throw new InvalidDataException($"{source}: metadata '{key}' = '{Get(key)}' is not a list of integers.")).ToArray();
+            : throw new InvalidDataException($"{source}: metadata '{key}' = '{Get(key)}' is not a list of integers in [1, {MaxMetadataDimension}].")).ToArray();
+
+        // The ranges the params allow: a file is untrusted input, and a huge or negative width would reach libtorch
+        // as an allocation or a native error before any shape check (docs/reliability.md).
+        int InRange(string key, int value)
+        {
+            var param = typeof(DdganGeneratorOptions).GetProperties()
+                .FirstOrDefault(p => JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name) == key)?.GetCustomAttribute<ParamAttribute>();
+            return param is null || ((double.IsNaN(param.Min) || value >= param.Min) && (double.IsNaN(param.Max) || value <= param.Max))
+                ? value
+                : throw new InvalidDataException($"{source}: metadata '{key}' = {value} is outside [{param.Min}, {param.Max}], the range {NodeTypeName} allows; the file is damaged or was not written by this plugin.");
+        }
+
         if (config.TryGetValue("node_type", out var nodeType) && nodeType != NodeTypeName)
         {
             throw new InvalidDataException($"{source}: the file holds a '{nodeType}' network, not {NodeTypeName}.");

@@ -33,13 +33,22 @@ public sealed class DdganGeneratorNode : NodeType<DdganGeneratorOptions>
     }
 
     /// <inheritdoc />
-    protected override IReadOnlyDictionary<string, IReadOnlySet<string>> OutputTraits(DdganGeneratorOptions options, NodeValidationContext context) =>
-        new Dictionary<string, IReadOnlySet<string>> { ["denoiser"] = ComponentTraits.OfPrediction(PredictionType.Sample) };
+    protected override IReadOnlyDictionary<string, IReadOnlySet<string>> OutputTraits(DdganGeneratorOptions options, NodeValidationContext context)
+    {
+        // A generator always predicts x_0; its sample shape is known from params only when no checkpoint decides it.
+        var traits = new HashSet<string>(ComponentTraits.OfPrediction(PredictionType.Sample), StringComparer.Ordinal);
+        if (options.Checkpoint is null && options.SampleShape.Length > 0 && options.SampleShape.All(v => v > 0))
+        {
+            traits.Add(ComponentTraits.OfSampleShape([.. options.SampleShape.Select(v => (long)v)]));
+        }
+
+        return new Dictionary<string, IReadOnlySet<string>> { ["denoiser"] = traits };
+    }
 
     /// <inheritdoc />
     protected override IEnumerable<ValidationIssue> ValidateOptions(DdganGeneratorOptions options, NodeValidationContext context)
     {
-        if (!string.IsNullOrEmpty(options.Checkpoint))
+        if (options.Checkpoint is not null)
         {
             yield break;
         }
@@ -64,7 +73,7 @@ public sealed class DdganGeneratorNode : NodeType<DdganGeneratorOptions>
     /// <inheritdoc />
     protected override Task<NodeOutputs> ExecuteAsync(INodeExecutionContext context, DdganGeneratorOptions options)
     {
-        if (string.IsNullOrEmpty(options.Checkpoint))
+        if (options.Checkpoint is null)
         {
             return Task.FromResult(NodeOutputs.Of("denoiser", DdganGenerator.Create(options, context.Run.Device)));
         }

@@ -50,6 +50,6 @@ public sealed record DdganGeneratorOptions
     public long Seed { get; init; }
 
     /// <summary>A safetensors file to load.</summary>
-    [Param("A safetensors file to load (a denoiser file or a train.ddgan checkpoint, whose EMA weights are preferred); its metadata gives the architecture and the params above are then ignored.")]
+    [Param("A safetensors file to load (a denoiser file or a train.ddgan checkpoint, whose EMA weights are preferred); its metadata gives the architecture and the params above are then ignored.", Path = PathKind.InputFile)]
     public string? Checkpoint { get; init; }
 }

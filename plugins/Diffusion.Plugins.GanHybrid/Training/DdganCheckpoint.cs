@@ -76,15 +76,14 @@ public static class DdganCheckpoint
         SafeTensors.Save(path, tensors, metadata);
     }
 
-    /// <summary>Restores a checkpoint into a fresh training state and returns its step; strict about configs and shapes.</summary>
+    /// <summary>
+    /// Restores a checkpoint into a fresh training state and returns its step; strict about configs, shapes and dtypes,
+    /// and nothing is copied until the whole file has passed (<see cref="CheckedRestore"/>).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file is not a matching train.ddgan checkpoint; the message names the entry.</exception>
     public static long Restore(string path, State state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"train.ddgan: resume checkpoint '{path}' does not exist.", path);
-        }
-
         var header = SafeTensors.ReadHeader(path);
         if (!header.Metadata.TryGetValue("trainer", out var trainer) || trainer != "ddgan")
         {
@@ -105,20 +104,22 @@ public static class DdganCheckpoint
             throw new InvalidDataException($"train.ddgan: '{path}' was written with EMA {(hasEma ? "on" : "off")} but ema_decay now turns it {(state.Ema is null ? "off" : "on")}; use the same ema_decay setting to resume.");
         }
 
-        var step = long.Parse(header.Metadata["step"], CultureInfo.InvariantCulture);
+        var step = CheckedRestore.Step(header.Metadata, path, "train.ddgan");
         var stored = SafeTensors.Load(path);
         try
         {
-            OptimizerCheckpoint.CopyPrefixed(stored, "network.", state.Generator.Network.state_dict(), path);
+            var restore = new CheckedRestore(stored, path, "train.ddgan");
+            restore.Tensors("network.", state.Generator.Network.state_dict());
             if (state.Ema is not null)
             {
-                OptimizerCheckpoint.CopyPrefixed(stored, "ema.", state.Ema.Shadow.state_dict(), path);
+                restore.Tensors("ema.", state.Ema.Shadow.state_dict());
             }
 
-            OptimizerCheckpoint.CopyPrefixed(stored, "discriminator.", state.Discriminator.state_dict(), path);
-            OptimizerCheckpoint.Read(stored, "optimizer_g", state.GeneratorOptimizer, state.GeneratorNames, path);
-            OptimizerCheckpoint.Read(stored, "optimizer_d", state.DiscriminatorOptimizer, state.DiscriminatorNames, path);
-            state.Random.set_state(OptimizerCheckpoint.Get(stored, "generator.state", path));
+            restore.Tensors("discriminator.", state.Discriminator.state_dict());
+            restore.Optimizer("optimizer_g", state.GeneratorOptimizer, state.GeneratorNames);
+            restore.Optimizer("optimizer_d", state.DiscriminatorOptimizer, state.DiscriminatorNames);
+            restore.RandomState(state.Random);
+            restore.Apply();
             return step;
         }
         finally

@@ -52,7 +52,7 @@ public sealed class DdganTrainNode : NodeType<DdganTrainOptions>
             yield return context.ParamIssue("betas", "betas must be two numbers in [0, 1), e.g. [0.5, 0.9].");
         }
 
-        if (options.CheckpointEvery > 0 && string.IsNullOrEmpty(options.CheckpointPath))
+        if (options.CheckpointEvery > 0 && options.CheckpointPath is null)
         {
             yield return context.ParamIssue("checkpoint_every", "checkpoint_every needs checkpoint_path.");
         }
@@ -76,12 +76,12 @@ public sealed class DdganTrainNode : NodeType<DdganTrainOptions>
         var linked = context.GetInput<IDenoiser>("generator");
         if (linked is not DdganGenerator generator)
         {
-            throw new ArgumentException($"train.ddgan '{context.NodeId}': input 'generator' is a {linked.GetType().Name}; link a denoiser.ddgan generator (it draws its own latent z).");
+            throw new InvalidInputException($"train.ddgan '{context.NodeId}': input 'generator' is a {linked.GetType().Name}; link a denoiser.ddgan generator (it draws its own latent z).");
         }
 
         if (scheduler.AlphasCumprod.Count == 0)
         {
-            throw new ArgumentException($"train.ddgan '{context.NodeId}': the scheduler has no discrete ᾱ table; link scheduler.ddgan.");
+            throw new InvalidInputException($"train.ddgan '{context.NodeId}': the scheduler has no discrete ᾱ table; link scheduler.ddgan.");
         }
 
         var environment = new DdganTrainer.Environment
@@ -90,8 +90,8 @@ public sealed class DdganTrainNode : NodeType<DdganTrainOptions>
             Progress = context.Progress,
             CancellationToken = context.CancellationToken,
             Logger = context.Logger,
-            CheckpointPath = string.IsNullOrEmpty(options.CheckpointPath) ? null : context.ResolveOutputPath(options.CheckpointPath),
-            ResumePath = string.IsNullOrEmpty(options.Resume) ? null : context.ResolveInputPath(options.Resume),
+            CheckpointPath = options.CheckpointPath is null ? null : context.ResolveOutputPath(options.CheckpointPath),
+            ResumePath = options.Resume is null ? null : context.ResolveInputPath(options.Resume),
             Label = $"train.ddgan '{context.NodeId}'",
         };
         var result = new DdganTrainer(options).Train(data, generator, scheduler, environment);

@@ -70,11 +70,11 @@ public sealed record DdganTrainOptions
     public int CheckpointEvery { get; init; }
 
     /// <summary>Checkpoint file.</summary>
-    [Param("Checkpoint file (safetensors; overwritten atomically), relative to the output folder.")]
+    [Param("Checkpoint file (safetensors; overwritten atomically), relative to the output folder.", Path = PathKind.OutputFile)]
     public string? CheckpointPath { get; init; }
 
     /// <summary>A checkpoint to resume from.</summary>
-    [Param("A train.ddgan checkpoint to resume from (generator, EMA, discriminator, both optimizers, step and generator state).")]
+    [Param("A train.ddgan checkpoint to resume from (generator, EMA, discriminator, both optimizers, step and generator state).", Path = PathKind.InputFile)]
     public string? Resume { get; init; }
 
     /// <summary>Label of the metric set.</summary>

@@ -23,9 +23,9 @@ public sealed class ConsistencyTests : IDisposable
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
     [Theory]
-    [InlineData("epsilon")]
-    [InlineData("v_prediction")]
-    public void The_consistency_function_is_the_identity_at_sigma_min(string prediction)
+    [InlineData(PredictionType.Epsilon)]
+    [InlineData(PredictionType.VPrediction)]
+    public void The_consistency_function_is_the_identity_at_sigma_min(PredictionType prediction)
     {
         var network = Mlp2dDenoiser.Create(Tiny with { Prediction = prediction }, CPU);
         var model = new ConsistencyDenoiser(network, trailing, sigmaMin: 0.01, sigmaData: 0.5);

@@ -51,6 +51,24 @@ public sealed class ProgressiveDistillerTests : IDisposable
     }
 
     [Fact]
+    public void A_checkpoint_with_a_damaged_generator_state_is_refused_before_libtorch_sees_it()
+    {
+        var teacher = Mlp2dDenoiser.Create(Tiny, CPU);
+        var checkpoint = Path.Combine(folder, "distill.safetensors");
+        new ProgressiveDistiller(Quick).Train(moons, teacher, ddim, trailing, new ProgressiveDistiller.Environment { CheckpointPath = checkpoint });
+        var metadata = new Dictionary<string, string>(Diffusion.Torch.SafeTensors.ReadHeader(checkpoint).Metadata);
+        var tensors = new Dictionary<string, Tensor>(Diffusion.Torch.SafeTensors.Load(checkpoint))
+        {
+            ["generator.state"] = tensor(new byte[] { 1, 2, 3 }),
+        };
+        Diffusion.Torch.SafeTensors.Save(checkpoint, tensors, metadata);
+
+        var resume = () => new ProgressiveDistiller(Quick).Train(moons, teacher, ddim, trailing, new ProgressiveDistiller.Environment { ResumePath = checkpoint });
+
+        resume.Should().Throw<InvalidDataException>().WithMessage("train.distill: tensor 'generator.state'*uint8*damaged*");
+    }
+
+    [Fact]
     public void A_run_resumed_in_its_second_round_equals_the_uninterrupted_run_bit_for_bit()
     {
         var teacher = Mlp2dDenoiser.Create(Tiny, CPU);

@@ -75,6 +75,49 @@ public sealed class DdganTrainerTests : IDisposable
         Weights(DdganGenerator.Load(file, CPU)).Exactly(Weights(result.Generator)).Should().BeTrue();
     }
 
+    [Theory]
+    [InlineData("short_generator_state", "*'generator.state'*uint8*damaged*")]
+    [InlineData("unseeded_generator_state", "*'generator.state'*not a valid Mersenne Twister state*")]
+    [InlineData("negative_step", "*no valid 'step'*-5*")]
+    [InlineData("float_optimizer_step", "*'optimizer_d.input_proj.weight.step'*one int64*")]
+    [InlineData("integer_weights", "*'discriminator.output_proj.bias'*floating point*")]
+    public void A_damaged_checkpoint_is_refused_naming_the_file_and_the_entry(string damage, string message)
+    {
+        var checkpoint = Path.Combine(folder, "ck.safetensors");
+        new DdganTrainer(Quick).Train(grid, DdganGenerator.Create(Tiny, CPU), chain, new DdganTrainer.Environment { CheckpointPath = checkpoint });
+        var metadata = new Dictionary<string, string>(Diffusion.Torch.SafeTensors.ReadHeader(checkpoint).Metadata);
+        var tensors = new Dictionary<string, Tensor>(Diffusion.Torch.SafeTensors.Load(checkpoint));
+        var state = tensors["generator.state"].data<byte>().ToArray();
+        switch (damage)
+        {
+            case "short_generator_state": tensors["generator.state"] = tensor(state[..100]); break;
+            case "unseeded_generator_state": Array.Clear(state, 12, 4); tensors["generator.state"] = tensor(state); break;
+            case "negative_step": metadata["step"] = "-5"; break;
+            case "float_optimizer_step": tensors["optimizer_d.input_proj.weight.step"] = tensor(3.0); break;
+            case "integer_weights": tensors["discriminator.output_proj.bias"] = tensors["discriminator.output_proj.bias"].to(ScalarType.Int32); break;
+        }
+
+        var damaged = Path.Combine(folder, "damaged.safetensors");
+        Diffusion.Torch.SafeTensors.Save(damaged, tensors, metadata);
+        var fresh = DdganGenerator.Create(Tiny, CPU);
+        var resume = () => new DdganTrainer(Quick with { Steps = 8 }).Train(grid, fresh, chain, new DdganTrainer.Environment { ResumePath = damaged });
+
+        resume.Should().Throw<InvalidDataException>().WithMessage(message).WithMessage($"*{damaged}*");
+    }
+
+    [Fact]
+    public void A_generator_file_with_widths_outside_the_params_ranges_is_refused_before_building_the_network()
+    {
+        var file = Path.Combine(folder, "g.safetensors");
+        var generator = DdganGenerator.Create(Tiny, CPU);
+        var metadata = new Dictionary<string, string>(generator.Config) { ["format"] = DdganGenerator.DenoiserFormat, ["hidden"] = "2000000000" };
+        Diffusion.Torch.SafeTensors.Save(file, generator.Network.state_dict(), metadata);
+
+        var load = () => DdganGenerator.Load(file, CPU);
+
+        load.Should().Throw<InvalidDataException>().WithMessage("*'hidden' = 2000000000 is outside [1, 4096]*");
+    }
+
     [Fact]
     public void A_class_conditional_conv_generator_trains_with_r1_through_the_convolutions()
     {
@@ -112,7 +155,7 @@ public sealed class DdganTrainerTests : IDisposable
 
         var act = () => new DdganTrainNode().ExecuteAsync(context);
 
-        await act.Should().ThrowAsync<ArgumentException>().WithMessage("*'gan'*Mlp2dDenoiser*denoiser.ddgan*");
+        await act.Should().ThrowAsync<InvalidInputException>().WithMessage("*'gan'*Mlp2dDenoiser*denoiser.ddgan*");
     }
 
     [Fact]
