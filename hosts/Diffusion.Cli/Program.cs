@@ -25,6 +25,7 @@ app.Configure(config =>
         bench.SetDescription("Benchmarks that print a table.");
         bench.AddCommand<EngineBenchCommand>("engine").WithDescription("Validate+run time of a 200-node graph and a 1,000-node chain vs a direct-call baseline.");
         bench.AddCommand<SamplerOverheadBenchCommand>("samplers-overhead").WithDescription("Per-step time of sampler.ddpm/ddim through the engine vs hand-written TorchSharp loops, and live tensors over 1,000 steps.");
+        bench.AddCommand<AttentionBenchCommand>("attention").WithDescription("Time and peak memory of every attention backend against sequence length, with dense SDPA and unfused attention; table and PNG plots.");
         bench.AddCommand<UNetBenchCommand>("unet").WithDescription("UNet2DModel forward time at a batch on a device (compare with bench/gpu/unet_forward_bench.py).");
     });
     config.SetExceptionHandler((exception, _) =>

@@ -10,7 +10,7 @@ public sealed record ImageGridOptions
     public string Path { get; init; } = "grid.png";
 
     /// <summary>Columns (0: ⌈√n⌉).</summary>
-    [Param("Columns of the grid (0: ceil(sqrt(count))). Ignored with rows_by_label.", Min = 0)]
+    [Param("Columns of the grid (0: ceil(sqrt(count))). Ignored with rows_by_label.", Min = 0, Max = 4096)]
     public int Columns { get; init; }
 
     /// <summary>One row per label value, in ascending label order.</summary>

@@ -2,7 +2,7 @@ using Diffusion.Contracts;
 
 namespace Diffusion.Plugins.Images;
 
-/// <summary>The Images plugin (SkiaSharp): scatter plots, image grids, PNG files and metric tables.</summary>
+/// <summary>The Images plugin (SkiaSharp): scatter and line plots, image grids, PNG files and metric tables.</summary>
 public sealed class ImagesPlugin : IDiffusionPlugin
 {
     /// <inheritdoc />
@@ -14,5 +14,6 @@ public sealed class ImagesPlugin : IDiffusionPlugin
         registrar.AddNodeType(new PngFilesNode());
         registrar.AddNodeType(new MetricsTableNode());
         registrar.AddNodeType(new MetricsMergeNode());
+        registrar.AddNodeType(new LinePlotNode());
     }
 }

@@ -87,6 +87,22 @@ public sealed class ValidateCommandTests : IDisposable
         calls.Stderr.Should().Contain("/nodes/sample/params/batch_size").And.Contain("over_budget").And.Contain("network evaluations");
     }
 
+    [Theory]
+    [InlineData("sched.num_train_timesteps=1000000000", "/nodes/sched/params/num_train_timesteps", "param_value")]
+    [InlineData("net.layers_per_block=1000000", "/nodes/net/params/layers_per_block", "param_value")]
+    [InlineData("train.steps=1000000000", "/nodes/train/params/steps", "param_value")]
+    [InlineData("train.batch=1000000", "/nodes/train/params/batch", "over_budget")]
+    public async Task Huge_sizes_in_the_shipped_training_pipeline_are_refused_before_anything_is_allocated(string set, string pointer, string code)
+    {
+        // The hostile requests: validation itself once built a 10⁹-entry beta schedule for num_train_timesteps
+        // (killed by the kernel); a 10⁶ batch of 28×28 images passed validation and filled the machine when it ran.
+        var pipeline = Path.Combine(CliProcess.RepoRoot, "pipelines", "mnist-train.json");
+        var result = await CliProcess.RunAsync(folder, "validate", pipeline, "--set", set);
+
+        result.ExitCode.Should().Be(2, result.ToString());
+        result.Stderr.Should().Contain(pointer).And.Contain(code);
+    }
+
     [Fact]
     public async Task Json_syntax_error_gives_line_and_column()
     {

@@ -25,13 +25,18 @@ public sealed class UNet2DDenoiser : ITrainableDenoiser
     public const string NodeTypeName = "denoiser.unet2d";
 
     private readonly UNet2DModel model;
+    private readonly IAttentionBackend? attention;
     private readonly object gate = new();
 
     /// <summary>Wraps a model (taking ownership).</summary>
-    public UNet2DDenoiser(UNet2DModel model, PredictionType prediction)
+    /// <param name="model">The network.</param>
+    /// <param name="prediction">What it predicts.</param>
+    /// <param name="attention">The backend <paramref name="model"/> was built with (null: dense), given to replicas too.</param>
+    public UNet2DDenoiser(UNet2DModel model, PredictionType prediction, IAttentionBackend? attention = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         this.model = model;
+        this.attention = attention;
         var config = model.Config;
         int side = config.SampleSize ?? 0;
         Info = new DenoiserInfo
@@ -92,7 +97,7 @@ public sealed class UNet2DDenoiser : ITrainableDenoiser
     {
         lock (gate)
         {
-            var copy = new UNet2DModel(model.Config);
+            var copy = new UNet2DModel(model.Config, attention);
             using (no_grad())
             {
                 foreach (var (name, tensor) in model.state_dict())
@@ -107,7 +112,7 @@ public sealed class UNet2DDenoiser : ITrainableDenoiser
             // in train mode, which would keep every sampling step's autograd graph (a 1000-image DDIM-50 run filled
             // 138 GB of an H200 that way).
             copy.eval();
-            return new UNet2DDenoiser(copy, Info.Prediction);
+            return new UNet2DDenoiser(copy, Info.Prediction, attention);
         }
     }
 
@@ -115,24 +120,25 @@ public sealed class UNet2DDenoiser : ITrainableDenoiser
     /// <param name="options">The params.</param>
     /// <param name="resolvePath">Resolves <c>pretrained</c> against the pipeline folder.</param>
     /// <param name="device">Where the network lives.</param>
-    public static UNet2DDenoiser Create(UNet2DDenoiserOptions options, Func<string, string> resolvePath, Device device)
+    /// <param name="attention">Computes the attention layers; null means dense.</param>
+    public static UNet2DDenoiser Create(UNet2DDenoiserOptions options, Func<string, string> resolvePath, Device device, IAttentionBackend? attention = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(resolvePath);
         if (string.IsNullOrWhiteSpace(options.Pretrained))
         {
             manual_seed(options.Seed);
-            var fresh = new UNet2DModel(FreshConfig(options));
+            var fresh = new UNet2DModel(FreshConfig(options), attention);
             fresh.to(device);
             fresh.eval();
-            return new UNet2DDenoiser(fresh, options.Prediction);
+            return new UNet2DDenoiser(fresh, options.Prediction, attention);
         }
 
         var path = resolvePath(options.Pretrained);
         var (config, weights, prediction) = Directory.Exists(path)
             ? (UNet2DConfig.Load(Path.Combine(path, "config.json")), Path.Combine(path, "diffusion_pytorch_model.safetensors"), options.Prediction)
             : FromCheckpoint(path, options.Prediction);
-        var model = new UNet2DModel(config);
+        var model = new UNet2DModel(config, attention);
         if (File.Exists(weights) && TrainingCheckpointWeights.IsTrainingCheckpoint(SafeTensors.ReadHeader(weights).Metadata))
         {
             // A train.denoising checkpoint: its EMA (or trained) weights under a prefix, next to the optimizer state.
@@ -156,7 +162,7 @@ public sealed class UNet2DDenoiser : ITrainableDenoiser
 
         model.to(device);
         model.eval();
-        return new UNet2DDenoiser(model, prediction);
+        return new UNet2DDenoiser(model, prediction, attention);
     }
 
     /// <summary>The config of a fresh model from params.</summary>

@@ -1,4 +1,5 @@
 using Diffusion.Contracts;
+using Diffusion.Nn;
 
 namespace Diffusion.Plugins.Denoisers;
 
@@ -17,7 +18,29 @@ public sealed class UNet2DDenoiserNode : NodeType<UNet2DDenoiserOptions>
         "Class-conditional with num_class_embeds = classes + 1 (last label = null label).";
 
     /// <inheritdoc />
+    protected override IReadOnlyList<PortDescriptor> Inputs =>
+    [
+        new("attention", PortType.AttentionBackend,
+            "Computes the attention layers (default dense SDPA); a layer the backend cannot serve uses dense attention, logged once per layer.", Optional: true),
+    ];
+
+    /// <inheritdoc />
     protected override IReadOnlyList<PortDescriptor> Outputs => [new("denoiser", PortType.Denoiser, "The network.")];
+
+    /// <inheritdoc />
+    protected override IReadOnlyDictionary<string, IReadOnlySet<string>> OutputTraits(UNet2DDenoiserOptions options, NodeValidationContext context)
+    {
+        // A pretrained folder or checkpoint decides shape and prediction itself; only a fresh network's are known here
+        // (they let the sample and training nodes estimate their memory before anything runs).
+        if (!string.IsNullOrWhiteSpace(options.Pretrained))
+        {
+            return new Dictionary<string, IReadOnlySet<string>>();
+        }
+
+        var traits = new HashSet<string>(StringComparer.Ordinal) { ComponentTraits.OfSampleShape([options.InChannels, options.SampleSize, options.SampleSize]) };
+        traits.UnionWith(ComponentTraits.OfPrediction(options.Prediction));
+        return new Dictionary<string, IReadOnlySet<string>> { ["denoiser"] = traits };
+    }
 
     /// <inheritdoc />
     protected override IEnumerable<ValidationIssue> ValidateOptions(UNet2DDenoiserOptions options, NodeValidationContext context)
@@ -55,7 +78,8 @@ public sealed class UNet2DDenoiserNode : NodeType<UNet2DDenoiserOptions>
     protected override Task<NodeOutputs> ExecuteAsync(INodeExecutionContext context, UNet2DDenoiserOptions options)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var denoiser = UNet2DDenoiser.Create(options, context.ResolveInputPath, context.Run.Device);
+        var attention = FallbackAttention.For(context.GetOptionalInput<IAttentionBackend>("attention"), context.Logger);
+        var denoiser = UNet2DDenoiser.Create(options, context.ResolveInputPath, context.Run.Device, attention);
         return Task.FromResult(NodeOutputs.Of("denoiser", denoiser));
     }
 }

@@ -14,6 +14,6 @@ public sealed record ClipTextConditionerOptions
     public string Tokenizer { get; init; } = "";
 
     /// <summary>Layers to skip at the end of the text encoder.</summary>
-    [Param("Encoder layers to skip at the end (diffusers' clip_skip); the final layer norm is applied to the earlier layer's output.", Min = 0)]
+    [Param("Encoder layers to skip at the end (diffusers' clip_skip); the final layer norm is applied to the earlier layer's output.", Min = 0, Max = 64)]
     public int ClipSkip { get; init; }
 }

@@ -14,11 +14,11 @@ public sealed record TrainMnistClassifierOptions
     public string Path { get; init; } = "mnist-classifier.safetensors";
 
     /// <summary>Epochs.</summary>
-    [Param("Passes over the training set.", Min = 1)]
+    [Param("Passes over the training set.", Min = 1, Max = 10_000)]
     public int Epochs { get; init; } = 6;
 
     /// <summary>Batch size.</summary>
-    [Param("Images per step.", Min = 1)]
+    [Param("Images per step.", Min = 1, Max = 1_000_000)]
     public int Batch { get; init; } = 128;
 
     /// <summary>Learning rate.</summary>
