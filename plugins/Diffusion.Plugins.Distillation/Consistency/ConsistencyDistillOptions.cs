@@ -26,11 +26,11 @@ public sealed record ConsistencyDistillOptions
     public double SigmaData { get; init; } = 0.5;
 
     /// <summary>Optimisation steps.</summary>
-    [Param("Optimisation steps in total; a resumed run continues up to this.", Min = 1)]
+    [Param("Optimisation steps in total; a resumed run continues up to this.", Min = 1, Max = 100_000_000)]
     public int Steps { get; init; } = 2000;
 
     /// <summary>Batch size.</summary>
-    [Param("Batch size.", Min = 1)]
+    [Param("Batch size.", Min = 1, Max = 1_000_000)]
     public int Batch { get; init; } = 256;
 
     /// <summary>AdamW learning rate.</summary>
@@ -54,7 +54,7 @@ public sealed record ConsistencyDistillOptions
     public double LabelDropout { get; init; } = 0.1;
 
     /// <summary>Distinct intervals per batch.</summary>
-    [Param("Distinct noise intervals n per batch (0: one per item). Items are grouped by n for the teacher's ODE step.", Min = 0)]
+    [Param("Distinct noise intervals n per batch (0: one per item). Items are grouped by n for the teacher's ODE step.", Min = 0, Max = 1_000_000)]
     public int TimesPerBatch { get; init; }
 
     /// <summary>Seed of the training generator.</summary>
@@ -62,7 +62,7 @@ public sealed record ConsistencyDistillOptions
     public long Seed { get; init; }
 
     /// <summary>Write a checkpoint every this many steps.</summary>
-    [Param("Write a checkpoint every this many steps (0: only at the end, when checkpoint_path is set).", Min = 0)]
+    [Param("Write a checkpoint every this many steps (0: only at the end, when checkpoint_path is set).", Min = 0, Max = 100_000_000)]
     public int CheckpointEvery { get; init; }
 
     /// <summary>Checkpoint file.</summary>

@@ -14,11 +14,11 @@ public sealed record ProgressiveDistillOptions
     public int StudentSteps { get; init; } = 8;
 
     /// <summary>Optimisation steps per halving.</summary>
-    [Param("Optimisation steps per round (halving).", Min = 1)]
+    [Param("Optimisation steps per round (halving).", Min = 1, Max = 100_000_000)]
     public int StepsPerRound { get; init; } = 1000;
 
     /// <summary>Batch size.</summary>
-    [Param("Batch size.", Min = 1)]
+    [Param("Batch size.", Min = 1, Max = 1_000_000)]
     public int Batch { get; init; } = 256;
 
     /// <summary>AdamW learning rate.</summary>
@@ -58,7 +58,7 @@ public sealed record ProgressiveDistillOptions
     public double LabelDropout { get; init; } = 0.1;
 
     /// <summary>Distinct student steps per batch.</summary>
-    [Param("Distinct student steps per batch (0: one per item). Items are grouped by step for the teacher's sampler; a few draws per batch make fewer, larger teacher calls.", Min = 0)]
+    [Param("Distinct student steps per batch (0: one per item). Items are grouped by step for the teacher's sampler; a few draws per batch make fewer, larger teacher calls.", Min = 0, Max = 1_000_000)]
     public int TimesPerBatch { get; init; }
 
     /// <summary>Seed of the training generator.</summary>
@@ -66,7 +66,7 @@ public sealed record ProgressiveDistillOptions
     public long Seed { get; init; }
 
     /// <summary>Write a checkpoint every this many steps.</summary>
-    [Param("Write a checkpoint every this many steps (0: only at the end, when checkpoint_path is set).", Min = 0)]
+    [Param("Write a checkpoint every this many steps (0: only at the end, when checkpoint_path is set).", Min = 0, Max = 100_000_000)]
     public int CheckpointEvery { get; init; }
 
     /// <summary>Checkpoint file.</summary>

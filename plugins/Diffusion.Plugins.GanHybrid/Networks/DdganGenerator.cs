@@ -26,8 +26,8 @@ public sealed class DdganGenerator : ITrainableDenoiser
     /// <summary>The format metadata of a training checkpoint.</summary>
     public const string TrainingFormat = "diffusion.training_checkpoint";
 
-    /// <summary>The largest sample size or channel multiplier a file may declare (a 4096-wide image is far past any use here).</summary>
-    private const int MaxMetadataDimension = 4096;
+    /// <summary>The largest sample size or channel multiplier params or a file may declare (a 4096-wide image is far past any use here).</summary>
+    internal const int MaxMetadataDimension = 4096;
 
     private readonly GeneratorNetwork network;
 

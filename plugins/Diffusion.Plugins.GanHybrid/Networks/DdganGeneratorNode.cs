@@ -53,15 +53,15 @@ public sealed class DdganGeneratorNode : NodeType<DdganGeneratorOptions>
             yield break;
         }
 
-        if (options.SampleShape.Length is not (1 or 3) || options.SampleShape.Any(v => v <= 0)
+        if (options.SampleShape.Length is not (1 or 3) || options.SampleShape.Any(v => v is <= 0 or > DdganGenerator.MaxMetadataDimension)
             || (options.SampleShape.Length == 3 && (options.SampleShape[1] % 4 != 0 || options.SampleShape[2] % 4 != 0)))
         {
-            yield return context.ParamIssue("sample_shape", $"sample_shape must be [d] for points or [channels, size, size] with sizes divisible by 4 for images, got [{string.Join(", ", options.SampleShape)}].");
+            yield return context.ParamIssue("sample_shape", $"sample_shape must be [d] for points or [channels, size, size] with sizes divisible by 4 for images, each at most {DdganGenerator.MaxMetadataDimension}, got [{string.Join(", ", options.SampleShape)}].");
         }
 
-        if (options.ChannelMult.Length != 3 || options.ChannelMult.Any(v => v <= 0))
+        if (options.ChannelMult.Length != 3 || options.ChannelMult.Any(v => v is <= 0 or > DdganGenerator.MaxMetadataDimension))
         {
-            yield return context.ParamIssue("channel_mult", $"channel_mult needs 3 positive multipliers (sizes S, S/2, S/4), got [{string.Join(", ", options.ChannelMult)}].");
+            yield return context.ParamIssue("channel_mult", $"channel_mult needs 3 multipliers in [1, {DdganGenerator.MaxMetadataDimension}] (sizes S, S/2, S/4), got [{string.Join(", ", options.ChannelMult)}].");
         }
 
         if (options.EmbeddingDim % 2 != 0)

@@ -6,11 +6,11 @@ namespace Diffusion.Plugins.GanHybrid;
 public sealed record DdganTrainOptions
 {
     /// <summary>Optimisation steps (one discriminator and one generator update each).</summary>
-    [Param("Optimisation steps in total (each: one discriminator and one generator update); a resumed run continues up to this.", Min = 1)]
+    [Param("Optimisation steps in total (each: one discriminator and one generator update); a resumed run continues up to this.", Min = 1, Max = 100_000_000)]
     public int Steps { get; init; } = 2000;
 
     /// <summary>Batch size.</summary>
-    [Param("Batch size.", Min = 1)]
+    [Param("Batch size.", Min = 1, Max = 1_000_000)]
     public int Batch { get; init; } = 256;
 
     /// <summary>Generator learning rate.</summary>
@@ -38,7 +38,7 @@ public sealed record DdganTrainOptions
     public double R1Gamma { get; init; } = 0.05;
 
     /// <summary>Apply R1 every this many steps.</summary>
-    [Param("Apply the R1 penalty every this many steps (lazy regularisation; 1: every step), with the same weight as DDGAN's lazy_reg.", Min = 1)]
+    [Param("Apply the R1 penalty every this many steps (lazy regularisation; 1: every step), with the same weight as DDGAN's lazy_reg.", Min = 1, Max = 100_000_000)]
     public int R1Every { get; init; } = 1;
 
     /// <summary>EMA decay of the generator.</summary>
@@ -66,7 +66,7 @@ public sealed record DdganTrainOptions
     public long Seed { get; init; }
 
     /// <summary>Write a checkpoint every this many steps.</summary>
-    [Param("Write a checkpoint every this many steps (0: only at the end, when checkpoint_path is set).", Min = 0)]
+    [Param("Write a checkpoint every this many steps (0: only at the end, when checkpoint_path is set).", Min = 0, Max = 100_000_000)]
     public int CheckpointEvery { get; init; }
 
     /// <summary>Checkpoint file.</summary>

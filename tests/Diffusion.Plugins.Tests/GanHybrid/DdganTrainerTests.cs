@@ -167,11 +167,13 @@ public sealed class DdganTrainerTests : IDisposable
         Issues(node, new JsonObject { ["lr_d"] = 0.0 }).Should().ContainSingle(i => i.Pointer == "/nodes/gan/params/lr_d");
         Issues(node, new JsonObject { ["disc_embedding_dim"] = 7 }).Should().ContainSingle(i => i.Pointer == "/nodes/gan/params/disc_embedding_dim");
         Issues(new DdganGeneratorNode(), new JsonObject { ["sample_shape"] = new JsonArray(1, 10, 10) }).Should().ContainSingle(i => i.Pointer == "/nodes/gan/params/sample_shape");
+        Issues(new DdganGeneratorNode(), new JsonObject { ["sample_shape"] = new JsonArray(2_000_000_000) }).Should().ContainSingle(i => i.Pointer == "/nodes/gan/params/sample_shape");
+        Issues(node, new JsonObject { ["batch"] = 2_000_000_000 }).Should().ContainSingle(i => i.Pointer == "/nodes/gan/params/batch");
         Issues(node, new JsonObject()).Should().BeEmpty();
     }
 
     private static IEnumerable<ValidationIssue> Issues(INodeType node, JsonObject parameters) =>
-        node.Validate(new NodeValidationContext("gan", parameters, "."));
+        ParamRules.Check("gan", node.Descriptor, parameters).Concat(node.Validate(new NodeValidationContext("gan", parameters, ".")));
 
     private static Tensor Weights(ITrainableDenoiser denoiser) =>
         cat(denoiser.Network.state_dict().Values.Select(t => t.flatten()).ToList(), 0);
