@@ -2,7 +2,7 @@ using Diffusion.Contracts;
 
 namespace Diffusion.Plugins.Toy2d;
 
-/// <summary><c>dataset.toy2d</c>: a toy 2-D distribution (two moons, swiss roll, eight Gaussians, checkerboard).</summary>
+/// <summary><c>dataset.toy2d</c>: a toy 2-D distribution (two moons, swiss roll, eight Gaussians, checkerboard, 5 × 5 grid of Gaussians).</summary>
 public sealed class Toy2dDatasetNode : NodeType<Toy2dDatasetOptions>
 {
     /// <inheritdoc />

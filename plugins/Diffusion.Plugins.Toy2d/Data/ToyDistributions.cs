@@ -22,6 +22,11 @@ namespace Diffusion.Plugins.Toy2d;
 /// has an even sum (8 of 16 unit cells), plus noise std <c>noise</c> (default <see cref="CheckerboardNoise"/> = 0).
 /// Unlabelled. Draw order: u = rand(n) (x = 4u − 2), v = rand(n), b = rand(n) (upper cell when b &lt; ½),
 /// ε = randn(n, 2) (only when noise &gt; 0).</item>
+/// <item><b>grid_gaussians</b>: an equal-weight mixture of 25 isotropic Gaussians on a 5 × 5 grid, centres
+/// <see cref="GridGaussiansSpacing"/> · (i − 2, j − 2) for i, j = 0..4 (so [−2, 2]²), std <c>noise</c> (default
+/// <see cref="GridGaussiansStd"/> = 0.05): the 25-mode benchmark of the GAN mode-collapse literature (VEEGAN, PacGAN,
+/// and Xiao et al. 2022, DDGAN, App. on mode coverage) at unit spacing, so the data has the scale VP schedules assume.
+/// Labels: k = 5 i + j with centre (i − 2, j − 2). Draw order: k = randint(0, 25, n), ε = randn(n, 2).</item>
 /// </list>
 /// </summary>
 public static class ToyDistributions
@@ -38,8 +43,11 @@ public static class ToyDistributions
     /// <summary>Shape name of the checkerboard.</summary>
     public const string Checkerboard = "checkerboard";
 
+    /// <summary>Shape name of the 5 × 5 grid of Gaussians.</summary>
+    public const string GridGaussians = "grid_gaussians";
+
     /// <summary>All shapes, for param choices.</summary>
-    public static IReadOnlyList<string> Shapes { get; } = [TwoMoons, SwissRoll, EightGaussians, Checkerboard];
+    public static IReadOnlyList<string> Shapes { get; } = [TwoMoons, SwissRoll, EightGaussians, Checkerboard, GridGaussians];
 
     /// <summary>Default noise std of the two moons.</summary>
     public const double TwoMoonsNoise = 0.05;
@@ -68,6 +76,15 @@ public static class ToyDistributions
     /// <summary>Half the side of the checkerboard's square [−2, 2]².</summary>
     public const double CheckerboardHalfSide = 2.0;
 
+    /// <summary>Centres per side of the grid_gaussians grid.</summary>
+    public const int GridGaussiansSide = 5;
+
+    /// <summary>Distance between neighbouring grid_gaussians centres.</summary>
+    public const double GridGaussiansSpacing = 1.0;
+
+    /// <summary>Default std of each grid_gaussians component.</summary>
+    public const double GridGaussiansStd = 0.05;
+
     /// <summary>The default noise std of <paramref name="shape"/>.</summary>
     public static double DefaultNoise(string shape) => shape switch
     {
@@ -75,6 +92,7 @@ public static class ToyDistributions
         SwissRoll => SwissRollNoise,
         EightGaussians => EightGaussiansStd,
         Checkerboard => CheckerboardNoise,
+        GridGaussians => GridGaussiansStd,
         _ => throw UnknownShape(shape),
     };
 
@@ -83,6 +101,7 @@ public static class ToyDistributions
     {
         TwoMoons => 2,
         EightGaussians => EightGaussiansComponents,
+        GridGaussians => GridGaussiansSide * GridGaussiansSide,
         SwissRoll or Checkerboard => 0,
         _ => throw UnknownShape(shape),
     };
@@ -96,6 +115,22 @@ public static class ToyDistributions
             var angle = 2 * Math.PI * k / EightGaussiansComponents;
             centres[k, 0] = EightGaussiansRadius * Math.Cos(angle);
             centres[k, 1] = EightGaussiansRadius * Math.Sin(angle);
+        }
+
+        return centres;
+    }
+
+    /// <summary>
+    /// The grid_gaussians centres [25, 2] (float64): row k = 5 i + j is <paramref name="spacing"/> · (i − 2, j − 2).
+    /// </summary>
+    public static double[,] GridGaussiansCentres(double spacing = GridGaussiansSpacing)
+    {
+        var centres = new double[GridGaussiansSide * GridGaussiansSide, 2];
+        var half = (GridGaussiansSide - 1) / 2;
+        for (var k = 0; k < centres.GetLength(0); k++)
+        {
+            centres[k, 0] = spacing * ((k / GridGaussiansSide) - half);
+            centres[k, 1] = spacing * ((k % GridGaussiansSide) - half);
         }
 
         return centres;
@@ -118,6 +153,7 @@ public static class ToyDistributions
             SwissRoll => SampleSwissRoll(count, noise, generator),
             EightGaussians => SampleEightGaussians(count, noise, generator),
             Checkerboard => SampleCheckerboard(count, noise, generator),
+            GridGaussians => SampleGridGaussians(count, noise, generator),
             _ => throw UnknownShape(shape),
         };
         return (points.to_type(ScalarType.Float32).MoveToOuterDisposeScope(), labels?.MoveToOuterDisposeScope());
@@ -147,6 +183,19 @@ public static class ToyDistributions
         var k = randint(0, EightGaussiansComponents, [n], dtype: ScalarType.Int64, generator: generator);
         var angle = k.to_type(ScalarType.Float64) * (2 * Math.PI / EightGaussiansComponents);
         var centres = EightGaussiansRadius * stack([cos(angle), sin(angle)], 1);
+        return (centres + noise * Normal(n, generator), k);
+    }
+
+    private static (Tensor, Tensor?) SampleGridGaussians(long n, double noise, Generator generator)
+    {
+        var modes = GridGaussiansSide * GridGaussiansSide;
+        var half = (GridGaussiansSide - 1) / 2;
+        var k = randint(0, modes, [n], dtype: ScalarType.Int64, generator: generator);
+        var index = k.to_type(ScalarType.Float64);
+        var rowIndex = (index / GridGaussiansSide).floor();
+        var row = rowIndex - half;
+        var column = index - (rowIndex * GridGaussiansSide) - half;
+        var centres = GridGaussiansSpacing * stack([row, column], 1);
         return (centres + noise * Normal(n, generator), k);
     }
 

@@ -8,16 +8,23 @@ public sealed record EvalModesOptions
     /// <summary>Preset name for eight_gaussians centres.</summary>
     public const string EightGaussiansPreset = ToyDistributions.EightGaussians;
 
+    /// <summary>Preset name for the 25 grid_gaussians centres.</summary>
+    public const string GridGaussiansPreset = ToyDistributions.GridGaussians;
+
     /// <summary>Preset name meaning "use <see cref="Centres"/>".</summary>
     public const string NoPreset = "none";
 
     /// <summary>Where the mode centres come from.</summary>
-    [Param("Mode centres: eight_gaussians (8 centres on a circle of radius `radius`) or none (give `centres`).", Choices = [EightGaussiansPreset, NoPreset])]
+    [Param("Mode centres: eight_gaussians (8 centres on a circle of radius `radius`), grid_gaussians (the 5 x 5 grid with `spacing`) or none (give `centres`).", Choices = [EightGaussiansPreset, GridGaussiansPreset, NoPreset])]
     public string Preset { get; init; } = EightGaussiansPreset;
 
     /// <summary>Radius of the eight_gaussians circle (the dataset's default is <see cref="ToyDistributions.EightGaussiansRadius"/>).</summary>
     [Param("Radius of the eight_gaussians circle.", Min = 0)]
     public double Radius { get; init; } = ToyDistributions.EightGaussiansRadius;
+
+    /// <summary>Spacing of the grid_gaussians centres (the dataset's is <see cref="ToyDistributions.GridGaussiansSpacing"/>).</summary>
+    [Param("Spacing of the grid_gaussians centres.", Min = 0)]
+    public double Spacing { get; init; } = ToyDistributions.GridGaussiansSpacing;
 
     /// <summary>Explicit mode centres, one array of d numbers per mode (preset none).</summary>
     [Param("Explicit mode centres, one array of d numbers per mode (preset none).")]
@@ -56,9 +63,16 @@ public sealed record EvalModesOptions
             return centres;
         }
 
+        if (Preset == GridGaussiansPreset)
+        {
+            return Centres is null
+                ? ToyDistributions.GridGaussiansCentres(Spacing)
+                : throw new ArgumentException("give either preset grid_gaussians or explicit 'centres' (with preset none), not both.");
+        }
+
         if (Preset != NoPreset)
         {
-            throw new ArgumentException($"unknown preset '{Preset}'; use {EightGaussiansPreset} or {NoPreset}.");
+            throw new ArgumentException($"unknown preset '{Preset}'; use {EightGaussiansPreset}, {GridGaussiansPreset} or {NoPreset}.");
         }
 
         if (Centres is not { Length: > 0 } || Centres[0] is not { Length: > 0 })

@@ -15,6 +15,7 @@ public sealed class ToyDistributionsTests
     [InlineData(ToyDistributions.SwissRoll)]
     [InlineData(ToyDistributions.EightGaussians)]
     [InlineData(ToyDistributions.Checkerboard)]
+    [InlineData(ToyDistributions.GridGaussians)]
     public void Same_seed_gives_the_same_points_and_another_seed_different_ones(string shape)
     {
         var dataset = new Toy2dDataset(new Toy2dDatasetOptions { Shape = shape, Noise = 0.05 });

@@ -1,0 +1,271 @@
+#!/usr/bin/env python3
+"""Writes the few-step experiment pipelines (pipelines/fewstep-*.json) for docs/fewstep.md.
+
+Every pipeline is plain JSON; this script only keeps the many near-identical rows consistent. Run it from the
+repository root after changing a setting here, then commit the JSON files it writes.
+"""
+import json
+import os
+
+COUNT = 2000          # samples per row
+SAMPLE_SEED = 1       # noise seed of every row
+EVAL_SEED = 12345     # reference points and projections of eval.points
+KEYS = ["swd", "swd_floor", "swd_ratio", "mmd", "mmd_floor", "modes_found", "off_mode", "nfe", "seconds"]
+
+DATASETS = {
+    # grid: the v-prediction teacher trained by fewstep-teacher-2d.json; moons: the shipped epsilon MLP of the toy2d
+    # pipelines (same linear 1000-step schedule), so no second teacher has to be trained on the CPU.
+    "grid": {"shape": "grid_gaussians", "teacher": "models/toy2d-grid-teacher.safetensors", "teacher_kind": "v-prediction",
+             "modes": True, "range": [-3, 3]},
+    "moons": {"shape": "two_moons", "teacher": "models/toy2d-two-moons.safetensors", "teacher_kind": "epsilon",
+              "modes": False, "range": [-2, 2]},
+}
+
+SCHEDULER = {
+    "type": "scheduler.discrete",
+    "params": {"num_train_timesteps": 1000, "beta_schedule": "linear", "beta_start": 0.0001, "beta_end": 0.02,
+               "timestep_spacing": "trailing"},
+}
+
+
+def base(name):
+    d = DATASETS[name]
+    return {
+        "data": {"type": "dataset.toy2d", "params": {"shape": d["shape"]}},
+        "truth": {"type": "dataset.sample_points", "inputs": {"dataset": "data"}, "params": {"count": COUNT, "seed": 7}},
+    }
+
+
+def add_row(nodes, rows, name, ds, row_id, label, sample_inputs, steps, plot=False):
+    d = DATASETS[ds]
+    nodes[f"sample_{row_id}"] = {"type": "sample", "inputs": sample_inputs,
+                                 "params": {"steps": steps, "count": COUNT, "seed": SAMPLE_SEED}}
+    nodes[f"eval_{row_id}"] = {"type": "eval.points", "inputs": {"samples": f"sample_{row_id}.samples", "dataset": "data"},
+                               "params": {"seed": EVAL_SEED, "label": label}}
+    merged = [f"eval_{row_id}.metrics", f"sample_{row_id}.metrics"]
+    if d["modes"]:
+        nodes[f"modes_{row_id}"] = {"type": "eval.modes", "inputs": {"samples": f"sample_{row_id}.samples"},
+                                    "params": {"preset": "grid_gaussians", "max_distance": 0.25, "label": label}}
+        merged.insert(1, f"modes_{row_id}.metrics")
+    nodes[f"row_{row_id}"] = {"type": "metrics.merge", "inputs": {"metrics": merged},
+                              "params": {"label": label, "keys": KEYS}}
+    rows.append(f"row_{row_id}.metrics")
+    if plot:
+        nodes[f"plot_{row_id}"] = {"type": "output.scatter_png",
+                                   "inputs": {"points": f"sample_{row_id}.samples", "reference": "truth"},
+                                   "params": {"path": f"{name}-{row_id}.png", "title": label, "range": d["range"]}}
+
+
+def table(nodes, rows, name, title):
+    nodes["table"] = {"type": "output.metrics_table", "inputs": {"metrics": rows},
+                      "params": {"path": f"{name}.md", "title": title}}
+
+
+def teacher_nodes(ds):
+    return {
+        "teacher": {"type": "denoiser.mlp2d", "params": {"checkpoint": DATASETS[ds]["teacher"]}},
+        "sched": SCHEDULER,
+    }
+
+
+def baselines(ds):
+    name = f"fewstep-{ds}-baselines"
+    nodes = base(ds) | teacher_nodes(ds)
+    nodes["ddpm"] = {"type": "sampler.ddpm", "params": {"clip_sample": False}}
+    nodes["ddim"] = {"type": "sampler.ddim", "params": {"eta": 0.0, "clip_sample": False, "previous_timestep": "next"}}
+    nodes["dpmpp_2m"] = {"type": "sampler.dpmpp_2m", "params": {"algorithm_type": "dpmsolver++", "solver_order": 2}}
+    rows = []
+    inputs = lambda s: {"sampler": s, "denoiser": "teacher", "scheduler": "sched"}
+    add_row(nodes, rows, name, ds, "ddpm_1000", "DDPM-1000", inputs("ddpm"), 1000, plot=True)
+    for n in (64, 32, 8, 4, 2, 1):
+        add_row(nodes, rows, name, ds, f"ddim_{n}", f"DDIM-{n}", inputs("ddim"), n, plot=n == 4)
+    for n in (8, 4, 2, 1):
+        add_row(nodes, rows, name, ds, f"dpmpp_2m_{n}", f"DPM++ 2M-{n}", inputs("dpmpp_2m"), n, plot=n == 4)
+    table(nodes, rows, name, f"{DATASETS[ds]['shape']}: the {DATASETS[ds]['teacher_kind']} teacher with DDPM, DDIM and DPM-Solver++ 2M")
+    return name, nodes
+
+
+def ddgan(ds):
+    name = f"fewstep-{ds}-ddgan"
+    nodes = base(ds)
+    nodes["ddgan"] = {"type": "sampler.ddgan", "params": {}}
+    rows = []
+    for t in (1, 2, 4, 8):
+        nodes[f"chain_{t}"] = {"type": "scheduler.ddgan", "params": {"steps": t}}
+        nodes[f"gen_{t}"] = {"type": "denoiser.ddgan", "params": {"sample_shape": [2], "hidden": 256, "layers": 3,
+                                                                  "latent_dim": 16, "embedding_dim": 64, "seed": 0}}
+        nodes[f"train_{t}"] = {"type": "train.ddgan",
+                               "inputs": {"data": "data", "generator": f"gen_{t}", "scheduler": f"chain_{t}"},
+                               "params": {"steps": 3000, "batch": 256, "lr_g": 5e-4, "lr_d": 5e-4, "betas": [0.5, 0.9],
+                                          "r1_gamma": 0.05, "ema_decay": 0.999, "disc_hidden": 256, "disc_layers": 3,
+                                          "seed": 0, "checkpoint_path": f"{name}-t{t}.safetensors",
+                                          "label": f"train DDGAN T={t}"}}
+        add_row(nodes, rows, name, ds, f"t{t}", f"DDGAN T={t}",
+                {"sampler": "ddgan", "denoiser": f"train_{t}.denoiser", "scheduler": f"train_{t}.scheduler"}, t,
+                plot=t == 4)
+        rows.insert(len(rows) - 1, f"train_{t}.metrics")
+    table(nodes, rows, name, f"{DATASETS[ds]['shape']}: Denoising Diffusion GAN, T = 1, 2, 4, 8 (T network calls)")
+    return name, nodes
+
+
+def progressive(ds):
+    name = f"fewstep-{ds}-progressive"
+    nodes = base(ds) | teacher_nodes(ds)
+    nodes["ddim"] = {"type": "sampler.ddim", "params": {"eta": 0.0, "clip_sample": False, "previous_timestep": "next"}}
+    common = {"batch": 256, "lr": 3e-4, "lr_schedule": "linear", "student_prediction": "v_prediction",
+              "weighting": "truncated_snr", "times_per_batch": 8, "grad_clip": 1.0, "seed": 0}
+    chain = [("distill_8", "teacher", 64, 8, 1500), ("distill_4", "distill_8.denoiser", 8, 4, 1500),
+             ("distill_2", "distill_4.denoiser", 4, 2, 1500), ("distill_1", "distill_2.denoiser", 2, 1, 1500)]
+    rows = []
+    for node, teacher, n_from, n_to, steps in chain:
+        nodes[node] = {"type": "train.distill",
+                       "inputs": {"data": "data", "teacher": teacher, "scheduler": "sched", "sampler": "ddim"},
+                       "params": common | {"teacher_steps": n_from, "student_steps": n_to, "steps_per_round": steps,
+                                           "checkpoint_path": f"{name}-{n_to}.safetensors",
+                                           "label": f"distill {n_from}->{n_to}"}}
+        rows.append(f"{node}.metrics")
+        add_row(nodes, rows, name, ds, f"student_{n_to}", f"progressive student, {n_to} steps",
+                {"sampler": "ddim", "denoiser": f"{node}.denoiser", "scheduler": "sched"}, n_to, plot=n_to == 4)
+    table(nodes, rows, name, f"{DATASETS[ds]['shape']}: progressive distillation of the teacher's DDIM-64 (students sampled with DDIM)")
+    return name, nodes
+
+
+def consistency(ds):
+    name = f"fewstep-{ds}-consistency"
+    nodes = base(ds) | teacher_nodes(ds)
+    nodes["heun"] = {"type": "sampler.heun", "params": {}}
+    nodes["cd"] = {"type": "train.consistency",
+                   "inputs": {"data": "data", "teacher": "teacher", "scheduler": "sched", "sampler": "heun"},
+                   "params": {"discretisation": 40, "steps": 3000, "batch": 256, "lr": 3e-4, "target_decay": 0.95,
+                              "sigma_data": 0.5, "times_per_batch": 8, "grad_clip": 1.0, "seed": 0,
+                              "checkpoint_path": f"{name}.safetensors", "label": "consistency distillation"}}
+    nodes["cm"] = {"type": "sampler.consistency", "params": {}}
+    rows = ["cd.metrics"]
+    for n in (1, 2, 4):
+        add_row(nodes, rows, name, ds, f"cm_{n}", f"consistency, {n} step{'s' if n > 1 else ''}",
+                {"sampler": "cm", "denoiser": "cd.denoiser", "scheduler": "sched"}, n, plot=n == 4)
+    table(nodes, rows, name, f"{DATASETS[ds]['shape']}: consistency distillation of the teacher (Heun ODE steps), multistep consistency sampling")
+    return name, nodes
+
+
+
+
+# ---------------------------------------------------------------- MNIST (pixel space, the shipped class-conditional model)
+
+MNIST_COUNT = 500     # images per row (FD-MNIST depends on N: compare at equal N, next to the floor)
+MNIST_SEED = 42
+MNIST_KEYS = ["count", "accuracy", "fd_mnist", "fd_mnist_floor", "nfe", "seconds"]
+MNIST_SCHEDULE = {"num_train_timesteps": 1000, "beta_schedule": "linear", "beta_start": 0.0001, "beta_end": 0.02}
+
+
+def mnist_row(nodes, rows, row_id, label, sample_inputs, steps):
+    nodes[f"labels_{row_id}"] = {"type": "condition.labels", "params": {"count": MNIST_COUNT, "classes": 10}}
+    nodes[f"sample_{row_id}"] = {"type": "sample",
+                                 "inputs": sample_inputs | {"conditioning": f"labels_{row_id}.conditioning"},
+                                 "params": {"steps": steps, "count": MNIST_COUNT, "seed": MNIST_SEED, "batch_size": 100}}
+    nodes[f"eval_{row_id}"] = {"type": "eval.mnist",
+                               "inputs": {"samples": f"sample_{row_id}.samples", "labels": f"labels_{row_id}.labels"},
+                               "params": {"classifier": "models/mnist-classifier.safetensors", "data": "../data/mnist", "label": label}}
+    nodes[f"row_{row_id}"] = {"type": "metrics.merge", "inputs": {"metrics": [f"eval_{row_id}.metrics", f"sample_{row_id}.metrics"]},
+                              "params": {"label": label, "keys": MNIST_KEYS}}
+    rows.append(f"row_{row_id}.metrics")
+
+
+def mnist_base(trailing=True):
+    return {
+        "teacher": {"type": "denoiser.unet2d", "params": {"pretrained": "models/mnist-ddpm.safetensors"}},
+        "sched": {"type": "scheduler.discrete", "params": MNIST_SCHEDULE | ({"timestep_spacing": "trailing"} if trailing else {})},
+    }
+
+
+def mnist_baselines():
+    name = "fewstep-mnist-baselines"
+    nodes = mnist_base()
+    nodes["sched_leading"] = {"type": "scheduler.discrete", "params": MNIST_SCHEDULE}
+    nodes["ddim"] = {"type": "sampler.ddim", "params": {"eta": 0.0, "clip_sample": False, "previous_timestep": "next"}}
+    nodes["ddim_stride"] = {"type": "sampler.ddim", "params": {"eta": 0.0, "clip_sample": False}}
+    nodes["dpmpp_2m"] = {"type": "sampler.dpmpp_2m", "params": {"algorithm_type": "dpmsolver++", "solver_order": 2}}
+    rows = []
+    inputs = lambda s, sched="sched": {"sampler": s, "denoiser": "teacher", "scheduler": sched}
+    mnist_row(nodes, rows, "ddim_50", "DDIM-50 (trailing)", inputs("ddim"), 50)
+    mnist_row(nodes, rows, "ddim_8", "DDIM-8 (trailing)", inputs("ddim"), 8)
+    for n in (4, 2, 1):
+        mnist_row(nodes, rows, f"ddim_{n}", f"DDIM-{n} (trailing)", inputs("ddim"), n)
+    mnist_row(nodes, rows, "ddim_4_leading", "DDIM-4 (leading, diffusers default)", inputs("ddim_stride", "sched_leading"), 4)
+    for n in (4, 2, 1):
+        mnist_row(nodes, rows, f"dpmpp_2m_{n}", f"DPM++ 2M-{n} (trailing)", inputs("dpmpp_2m"), n)
+    table(nodes, rows, name, f"MNIST, shipped class-conditional model, guidance 1, N = {MNIST_COUNT}: DDIM and DPM-Solver++ 2M at few steps")
+    return name, nodes
+
+
+def mnist_progressive():
+    name = "fewstep-mnist-progressive"
+    nodes = mnist_base()
+    nodes["data"] = {"type": "dataset.mnist", "params": {"path": "../data/mnist"}}
+    nodes["ddim"] = {"type": "sampler.ddim", "params": {"eta": 0.0, "clip_sample": False, "previous_timestep": "next"}}
+    nodes["distill_4"] = {"type": "train.distill",
+                          "inputs": {"data": "data", "teacher": "teacher", "scheduler": "sched", "sampler": "ddim"},
+                          "params": {"teacher_steps": 8, "student_steps": 4, "steps_per_round": 800, "batch": 24, "lr": 1e-4,
+                                     "lr_schedule": "linear", "student_prediction": "v_prediction", "weighting": "truncated_snr",
+                                     "times_per_batch": 2, "label_dropout": 0.1, "grad_clip": 1.0, "seed": 0,
+                                     "checkpoint_every": 50, "checkpoint_path": f"{name}-4.safetensors", "label": "distill 8->4"}}
+    nodes["export_4"] = {"type": "output.denoiser", "inputs": {"denoiser": "distill_4.denoiser"},
+                         "params": {"path": "mnist-distilled-4.safetensors"}}
+    rows = ["distill_4.metrics"]
+    mnist_row(nodes, rows, "student_4", "progressive student, 4 steps", {"sampler": "ddim", "denoiser": "distill_4.denoiser", "scheduler": "sched"}, 4)
+    table(nodes, rows, name, f"MNIST: progressive distillation of the shipped model's DDIM-8 into a 4-step v-prediction student, N = {MNIST_COUNT}")
+    return name, nodes
+
+
+def mnist_consistency():
+    name = "fewstep-mnist-consistency"
+    nodes = mnist_base()
+    nodes["data"] = {"type": "dataset.mnist", "params": {"path": "../data/mnist"}}
+    nodes["euler"] = {"type": "sampler.euler", "params": {}}
+    nodes["cd"] = {"type": "train.consistency",
+                   "inputs": {"data": "data", "teacher": "teacher", "scheduler": "sched", "sampler": "euler"},
+                   "params": {"discretisation": 18, "steps": 1000, "batch": 24, "lr": 5e-5, "target_decay": 0.95, "sigma_data": 0.5,
+                              "times_per_batch": 2, "label_dropout": 0.1, "grad_clip": 1.0, "seed": 0, "checkpoint_every": 50,
+                              "checkpoint_path": f"{name}.safetensors", "label": "consistency distillation"}}
+    nodes["cm"] = {"type": "sampler.consistency", "params": {}}
+    nodes["export"] = {"type": "output.denoiser", "inputs": {"denoiser": "cd.denoiser"}, "params": {"path": "mnist-consistency.safetensors"}}
+    rows = ["cd.metrics"]
+    for n in (1, 2, 4):
+        mnist_row(nodes, rows, f"cm_{n}", f"consistency, {n} step{'s' if n > 1 else ''}", {"sampler": "cm", "denoiser": "cd.denoiser", "scheduler": "sched"}, n)
+    table(nodes, rows, name, f"MNIST: consistency distillation of the shipped model (Euler ODE steps), N = {MNIST_COUNT}")
+    return name, nodes
+
+
+def mnist_ddgan():
+    name = "fewstep-mnist-ddgan"
+    nodes = {"data": {"type": "dataset.mnist", "params": {"path": "../data/mnist"}},
+             "chain": {"type": "scheduler.ddgan", "params": {"steps": 4}},
+             "gen": {"type": "denoiser.ddgan", "params": {"sample_shape": [1, 28, 28], "channels": 16, "channel_mult": [1, 2, 2],
+                                                          "latent_dim": 32, "embedding_dim": 64, "num_classes": 10,
+                                                          "output_tanh": True, "seed": 0}},
+             "train": {"type": "train.ddgan", "inputs": {"data": "data", "generator": "gen", "scheduler": "chain"},
+                       "params": {"steps": 1500, "batch": 64, "lr_g": 2e-4, "lr_d": 2e-4, "betas": [0.5, 0.9], "r1_gamma": 0.05,
+                                  "r1_every": 4, "ema_decay": 0.999, "disc_channels": 16, "seed": 0, "checkpoint_every": 50,
+                                  "checkpoint_path": f"{name}.safetensors", "label": "train DDGAN T=4"}},
+             "ddgan": {"type": "sampler.ddgan", "params": {}},
+             "export": {"type": "output.denoiser", "inputs": {"denoiser": "train.denoiser"}, "params": {"path": "mnist-ddgan-t4.safetensors"}}}
+    rows = ["train.metrics"]
+    mnist_row(nodes, rows, "t4", "DDGAN T=4", {"sampler": "ddgan", "denoiser": "train.denoiser", "scheduler": "train.scheduler"}, 4)
+    table(nodes, rows, name, f"MNIST: class-conditional Denoising Diffusion GAN, T = 4, N = {MNIST_COUNT}")
+    return name, nodes
+
+
+def write_all():
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pipelines")
+    makers = [(make, ds) for ds in DATASETS for make in (baselines, ddgan, progressive, consistency)]
+    makers += [(make, None) for make in (mnist_baselines, mnist_progressive, mnist_consistency, mnist_ddgan)]
+    for make, ds in makers:
+        name, nodes = make(ds) if ds else make()
+        with open(os.path.join(root, f"{name}.json"), "w", encoding="utf-8") as f:
+            json.dump({"version": 1, "nodes": nodes}, f, indent=2)
+            f.write("\n")
+        print(f"wrote pipelines/{name}.json ({len(nodes)} nodes)")
+
+
+if __name__ == "__main__":
+    write_all()
