@@ -1,5 +1,6 @@
 using Diffusion.Contracts;
 using Diffusion.Nn;
+using Diffusion.Text;
 using TorchSharp;
 
 namespace Diffusion.Plugins.Ldm;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Diffusion.Nn;
+using Diffusion.Text;
 
 namespace Diffusion.Plugins.Ldm;
 

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.ML.Tokenizers;
 using static TorchSharp.torch;
 
-namespace Diffusion.Plugins.Ldm;
+namespace Diffusion.Text;
 
 /// <summary>
 /// CLIP's tokenizer (Radford et al. 2021, §2.5: lower-cased byte-level BPE with a 49,152-merge vocabulary; Sennrich et
