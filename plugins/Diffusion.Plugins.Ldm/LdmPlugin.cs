@@ -15,5 +15,6 @@ public sealed class LdmPlugin : IDiffusionPlugin
         registrar.AddNodeType(new AutoencoderKlEncoderNode());
         registrar.AddNodeType(new ClipTextConditionerNode());
         registrar.AddNodeType(new UNet2DConditionDenoiserNode());
+        registrar.AddNodeType(new LatentTextTrainNode());
     }
 }
