@@ -33,8 +33,9 @@ public sealed class LdmNodeTests : IDisposable
         var registrar = new Registrar();
         new LdmPlugin().Register(registrar);
 
-        registrar.Nodes.Select(n => n.Descriptor.Name).Should().BeEquivalentTo("encoder.autoencoder_kl", "conditioner.clip_text", "denoiser.unet2d_condition");
-        registrar.Nodes.Should().OnlyContain(n => n.Descriptor.Inputs.Single().Name == "attention"
+        registrar.Nodes.Select(n => n.Descriptor.Name).Should().BeEquivalentTo(
+            "encoder.autoencoder_kl", "conditioner.clip_text", "denoiser.unet2d_condition", "model.diffusers", "train.latent_text", "sampler.per_image_seeds");
+        registrar.Nodes.Where(n => n.Descriptor.Name is "encoder.autoencoder_kl" or "conditioner.clip_text" or "denoiser.unet2d_condition").Should().OnlyContain(n => n.Descriptor.Inputs.Single().Name == "attention"
             && n.Descriptor.Inputs.Single().Optional && n.Descriptor.Inputs.Single().Type == PortType.AttentionBackend);
     }
 
