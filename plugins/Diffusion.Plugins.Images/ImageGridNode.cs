@@ -48,6 +48,11 @@ public sealed class ImageGridNode : NodeType<ImageGridOptions>
             throw new ArgumentException($"output.image_grid '{context.NodeId}': rows_by_label needs the 'labels' input.");
         }
 
+        if (options.Captions.Count > 0 && images.shape[0] % options.Captions.Count != 0)
+        {
+            throw new ArgumentException($"output.image_grid '{context.NodeId}': {options.Captions.Count} captions for {images.shape[0]} images; give one per image or a divisor of the count.");
+        }
+
         var path = context.ResolveOutputPath(options.Path);
         Render(images, labels, options, path);
         return Task.FromResult(NodeOutputs.Of("file", path));
@@ -63,7 +68,9 @@ public sealed class ImageGridNode : NodeType<ImageGridOptions>
         var columns = layout.Max(c => c.Column) + 1;
         var cellWidth = width * options.Scale;
         var cellHeight = height * options.Scale;
-        var captionHeight = labels is null ? 0 : Math.Max(12, cellHeight / 5);
+        var captions = options.Captions.Count == 0 ? null
+            : options.Captions.SelectMany(c => Enumerable.Repeat(c, (int)(count / options.Captions.Count))).ToArray();
+        var captionHeight = labels is null && captions is null ? 0 : Math.Max(12, cellHeight / 5);
         var pad = options.Padding;
         using var bitmap = new SKBitmap(
             (columns * (cellWidth + pad)) + pad,
@@ -82,7 +89,14 @@ public sealed class ImageGridNode : NodeType<ImageGridOptions>
                 var y = pad + (row * (cellHeight + captionHeight + pad));
                 using var cell = PngEncoding.ToBitmap(rgba, i, height, width, options.Scale);
                 canvas.DrawBitmap(cell, x, y);
-                if (labels is not null)
+                if (captions is not null)
+                {
+                    // Long captions shrink to the cell's width (about 0.55 em per character).
+                    var size = Math.Min(captionHeight * 0.8f, (cellWidth + pad) / (0.55f * Math.Max(1, captions[i].Length)));
+                    using var small = PngEncoding.Font(size);
+                    canvas.DrawText(captions[i], x + (cellWidth / 2f), y + cellHeight + (captionHeight * 0.85f), SKTextAlign.Center, small, ink);
+                }
+                else if (labels is not null)
                 {
                     canvas.DrawText(labels[i].ToString(System.Globalization.CultureInfo.InvariantCulture), x + (cellWidth / 2f), y + cellHeight + (captionHeight * 0.85f), SKTextAlign.Center, font, ink);
                 }

@@ -16,9 +16,11 @@ public sealed class StableDiffusionPipelineTests : IDisposable
     private readonly string output = Directory.CreateTempSubdirectory("sd-pipelines-").FullName;
     private readonly ServiceProvider services;
     private readonly IPipelineRunner runner;
+    private readonly Xunit.Abstractions.ITestOutputHelper log;
 
-    public StableDiffusionPipelineTests()
+    public StableDiffusionPipelineTests(Xunit.Abstractions.ITestOutputHelper log)
     {
+        this.log = log;
         var collection = new ServiceCollection();
         collection.AddLogging();
         collection.AddDiffusion(o => o.PluginPaths.Add(BuiltPlugins()));
@@ -41,6 +43,7 @@ public sealed class StableDiffusionPipelineTests : IDisposable
         torchImages.shape.Should().Equal(2, 3, 32, 32);
         onnxImages.shape.Should().Equal(torchImages.shape);
         double error = (onnxImages - torchImages).norm().item<float>() / torchImages.norm().item<float>();
+        log.WriteLine($"TorchSharp vs ONNX Runtime, 2 images 3x32x32, PNDM-20, guidance 7.5: relative L2 error {error:E2}, max abs difference {(onnxImages - torchImages).abs().max().item<float>():E2}");
         error.Should().BeLessThan(1e-3);
         ((torchImages[0] - torchImages[1]).abs().max().item<float>()).Should().BeGreaterThan(0.01f, "two prompts and two seeds give two images");
         Directory.GetFiles(Path.Combine(output, "sd-onnx-txt2img"), "*.png").Should().HaveCount(2);
