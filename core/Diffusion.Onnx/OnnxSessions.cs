@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
+using Diffusion.Torch.Files;
 
 namespace Diffusion.Onnx;
 
@@ -10,6 +11,9 @@ namespace Diffusion.Onnx;
 /// </summary>
 public static class OnnxSessions
 {
+    /// <summary>The largest .onnx file opened: protobuf's 2 GiB message limit.</summary>
+    public const long MaxModelBytes = int.MaxValue;
+
     /// <summary>The name ONNX Runtime gives its CUDA provider.</summary>
     public const string CudaProviderName = "CUDAExecutionProvider";
 
@@ -41,9 +45,10 @@ public static class OnnxSessions
         ArgumentException.ThrowIfNullOrEmpty(modelPath);
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(logger);
-        if (!File.Exists(modelPath))
+        // ONNX Runtime opens the file itself; check first that it is a regular file within protobuf's 2 GiB limit (larger
+        // models keep their weights in external data files), so a FIFO or a device never reaches it.
+        using (SafeFile.OpenRead(modelPath, MaxModelBytes, "ONNX model"))
         {
-            throw new FileNotFoundException($"ONNX model '{modelPath}' does not exist.", modelPath);
         }
 
         var available = AvailableProviders();

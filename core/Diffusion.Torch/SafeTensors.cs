@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text.Json;
+using Diffusion.Torch.Files;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,17 +21,21 @@ public static class SafeTensors
 
     /// <summary>Reads and validates only the header: names, dtypes, shapes, byte ranges and metadata.</summary>
     /// <exception cref="InvalidDataException">The file is not a valid safetensors file.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="FileRefusedException">The path is a folder, a device or a FIFO.</exception>
     public static SafeTensorsHeader ReadHeader(string path)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        using var stream = SafeFile.OpenRead(path, long.MaxValue, "Safetensors file");
         return ReadHeader(stream, path);
     }
 
     /// <summary>Loads every tensor onto the CPU. The caller owns (and should dispose) the returned tensors.</summary>
     /// <exception cref="InvalidDataException">The file is not a valid safetensors file, or holds a dtype torch cannot load.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="FileRefusedException">The path is a folder, a device or a FIFO.</exception>
     public static IReadOnlyDictionary<string, Tensor> Load(string path)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, MaxBuffer);
+        using var stream = SafeFile.OpenRead(path, long.MaxValue, "Safetensors file");
         var header = ReadHeader(stream, path);
         foreach (var entry in header.Tensors)
             if (SafeTensorsDType.ToTorch(entry.DType) is null)
@@ -68,14 +73,14 @@ public static class SafeTensors
 
     /// <summary>
     /// Writes tensors (moved to CPU and made contiguous as needed) and optional metadata. The file is written
-    /// to a temporary name in the same folder and renamed over <paramref name="path"/>, so readers never see a partial file.
+    /// to a temporary name in the same folder and renamed over <paramref name="path"/>, so readers never see a partial
+    /// file; only a regular file is ever replaced (<see cref="SafeFile.Write(string, Action{Stream})"/>).
     /// </summary>
     /// <exception cref="ArgumentException">A name is empty or reserved, or a tensor's dtype has no safetensors code.</exception>
+    /// <exception cref="FileRefusedException">A link, folder, device or FIFO is at <paramref name="path"/>.</exception>
     public static void Save(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(tensors);
-        var full = Path.GetFullPath(path);
-        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
 
         // Temporaries from cpu()/contiguous() are disposed with the scope; the caller's tensors are untouched.
         using (NewDisposeScope())
@@ -91,24 +96,15 @@ public static class SafeTensors
             }).ToList();
 
             var headerBytes = BuildHeader(ordered.Select(t => (t.Name, t.Code, t.Data.shape, t.Bytes)), metadata);
-            try
+            SafeFile.Write(path, stream =>
             {
-                using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, MaxBuffer))
-                {
-                    Span<byte> prefix = stackalloc byte[8];
-                    BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)headerBytes.Length);
-                    stream.Write(prefix);
-                    stream.Write(headerBytes);
-                    foreach (var t in ordered.Where(t => t.Bytes > 0))
-                        t.Data.WriteBytesToStream(stream, (int)Math.Min(t.Bytes, MaxBuffer));
-                    stream.Flush(flushToDisk: true);
-                }
-                File.Move(temp, full, overwrite: true);
-            }
-            finally
-            {
-                File.Delete(temp);
-            }
+                Span<byte> prefix = stackalloc byte[8];
+                BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)headerBytes.Length);
+                stream.Write(prefix);
+                stream.Write(headerBytes);
+                foreach (var t in ordered.Where(t => t.Bytes > 0))
+                    t.Data.WriteBytesToStream(stream, (int)Math.Min(t.Bytes, MaxBuffer));
+            });
         }
     }
 
@@ -167,6 +163,7 @@ public static class SafeTensors
         long dataLength = fileLength - 8 - (long)headerLength;
 
         var entries = new List<SafeTensorEntry>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         try
         {
@@ -175,14 +172,21 @@ public static class SafeTensors
                 throw Invalid(path, "the header is not a JSON object");
             foreach (var prop in doc.RootElement.EnumerateObject())
             {
+                // JSON allows a key twice; the format does not, and keeping either copy would load data nobody checked.
+                if (!names.Add(prop.Name))
+                    throw Invalid(path, $"'{prop.Name}' appears twice in the header");
                 if (prop.Name == MetadataKey)
                 {
                     if (prop.Value.ValueKind != JsonValueKind.Object)
                         throw Invalid(path, "__metadata__ is not an object");
                     foreach (var m in prop.Value.EnumerateObject())
+                    {
+                        if (metadata.ContainsKey(m.Name))
+                            throw Invalid(path, $"metadata '{m.Name}' appears twice");
                         metadata[m.Name] = m.Value.ValueKind == JsonValueKind.String
                             ? m.Value.GetString()!
                             : throw Invalid(path, $"metadata '{m.Name}' is not a string");
+                    }
                     continue;
                 }
                 entries.Add(ParseEntry(path, prop, dataLength));
@@ -191,6 +195,11 @@ public static class SafeTensors
         catch (JsonException e)
         {
             throw Invalid(path, $"the header is not valid JSON ({e.Message})", e);
+        }
+        catch (InvalidOperationException e)
+        {
+            // JsonDocument checks the UTF-8 of names and strings only when they are read (found by fuzzing).
+            throw Invalid(path, "the header holds text that is not valid UTF-8", e);
         }
 
         entries.Sort((a, b) => a.DataBegin.CompareTo(b.DataBegin));
@@ -221,7 +230,8 @@ public static class SafeTensors
             shape.Add(n);
             count = n == 0 || count == 0 ? 0 : (count > long.MaxValue / n ? throw Invalid(path, $"tensor '{name}' has an absurdly large shape") : count * n);
         }
-        if (!offEl[0].TryGetInt64(out var begin) || !offEl[1].TryGetInt64(out var end) || begin < 0 || end < begin)
+        if (offEl[0].ValueKind != JsonValueKind.Number || offEl[1].ValueKind != JsonValueKind.Number
+            || !offEl[0].TryGetInt64(out var begin) || !offEl[1].TryGetInt64(out var end) || begin < 0 || end < begin)
             throw Invalid(path, $"tensor '{name}' has invalid data_offsets");
         if (end > dataLength)
             throw Invalid(path, $"tensor '{name}' needs bytes [{begin}, {end}) of the data section, but the file only has {dataLength} data bytes (truncated?)");

@@ -1,7 +1,9 @@
 using Diffusion.Cli.Commands;
+using Diffusion.Cli.Rendering;
 using Diffusion.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 
 namespace Diffusion.Cli;
 
@@ -13,18 +15,20 @@ internal static class HostFactory
     public static ServiceProvider Create(GlobalSettings settings, Action<DiffusionOptions>? configure = null)
     {
         var services = new ServiceCollection();
+        // Log messages carry node ids, labels and file names from pipelines: printed through a formatter that escapes
+        // control characters (TerminalText).
         services.AddLogging(logging =>
         {
-            logging.AddSimpleConsole(o =>
+            logging.AddConsole(o =>
             {
-                o.SingleLine = true;
-                o.TimestampFormat = "HH:mm:ss ";
+                o.LogToStandardErrorThreshold = LogLevel.Trace;
+                o.FormatterName = SanitizingConsoleFormatter.FormatterName;
             });
+            logging.AddConsoleFormatter<SanitizingConsoleFormatter, ConsoleFormatterOptions>();
             logging.SetMinimumLevel(settings.Verbose ? LogLevel.Debug : LogLevel.Warning);
             // Refused plugins are printed as plain warnings by the commands (PluginWarnings); the engine's plugin report
             // (every loaded plugin, every refusal) is shown with --verbose only, so nothing is said twice.
             logging.AddFilter(typeof(PluginInventory).FullName, settings.Verbose ? LogLevel.Debug : LogLevel.None);
-            logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         });
         services.AddDiffusion(options =>
         {
@@ -44,6 +48,14 @@ internal static class HostFactory
             foreach (var path in settings.Plugins)
             {
                 options.PluginPaths.Add(path);
+            }
+
+            if (settings is PipelineFileSettings pipelineSettings)
+            {
+                foreach (var root in pipelineSettings.InputRoots)
+                {
+                    options.InputRoots.Add(root);
+                }
             }
 
             configure?.Invoke(options);

@@ -29,9 +29,12 @@ app.Configure(config =>
     });
     config.SetExceptionHandler((exception, _) =>
     {
-        var error = exception is CommandAppException or CommandParseException ? ExitCodes.InvalidInput : ExitCodes.RunFailed;
-        var message = exception.Message;
-        Console.Error.WriteLine($"error: {message}");
+        // Bad options and a device or native runtime that cannot serve them are the user's input to fix (exit 2);
+        // anything else that escapes a command is a failure (exit 1).
+        var error = exception is CommandAppException or CommandParseException or Diffusion.Torch.TorchRuntimeException
+            ? ExitCodes.InvalidInput
+            : ExitCodes.RunFailed;
+        Console.Error.WriteLine(Diffusion.Cli.Rendering.TerminalText.Clean($"error: {exception.Message}"));
         return error;
     });
 });

@@ -18,18 +18,18 @@ public sealed record LabelsOptions
     public string Grid { get; init; } = "";
 
     /// <summary>Rows of the grid layout.</summary>
-    [Param("Rows of the all_digits_grid layout.", Min = 1)]
+    [Param("Rows of the all_digits_grid layout.", Min = 1, Max = 10_000)]
     public int Rows { get; init; } = 4;
 
     /// <summary>Number of labels cycling through the classes (when neither labels nor grid are given).</summary>
-    [Param("Number of labels that cycle through the classes (used when labels and grid are empty).", Min = 0)]
+    [Param("Number of labels that cycle through the classes (used when labels and grid are empty).", Min = 0, Max = 1_000_000)]
     public int Count { get; init; }
 
     /// <summary>Number of classes.</summary>
-    [Param("Number of classes.", Min = 1)]
+    [Param("Number of classes.", Min = 1, Max = 1_000_000)]
     public int Classes { get; init; } = 10;
 
     /// <summary>The null label of the unconditional branch; -1 means <see cref="Classes"/>.</summary>
-    [Param("The null label for the unconditional branch; -1 means classes (the convention of denoiser.unet2d).", Min = -1)]
+    [Param("The null label for the unconditional branch; -1 means classes (the convention of denoiser.unet2d).", Min = -1, Max = 1_000_000)]
     public int NullLabel { get; init; } = -1;
 }

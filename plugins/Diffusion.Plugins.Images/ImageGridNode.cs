@@ -48,33 +48,51 @@ public sealed class ImageGridNode : NodeType<ImageGridOptions>
             throw new ArgumentException($"output.image_grid '{context.NodeId}': rows_by_label needs the 'labels' input.");
         }
 
-        if (options.Captions.Count > 0 && images.shape[0] % options.Captions.Count != 0)
-        {
-            throw new ArgumentException($"output.image_grid '{context.NodeId}': {options.Captions.Count} captions for {images.shape[0]} images; give one per image or a divisor of the count.");
-        }
-
         var path = context.ResolveOutputPath(options.Path);
         Render(images, labels, options, path);
         return Task.FromResult(NodeOutputs.Of("file", path));
     }
 
+    /// <summary>The largest grid drawn, in pixels (a 16384 × 16384 RGBA bitmap is 1 GiB).</summary>
+    public const long MaxPixels = 1L << 28;
+
     /// <summary>Draws and writes the grid.</summary>
+    /// <exception cref="InvalidInputException">No images, or a grid larger than <see cref="MaxPixels"/>.</exception>
     public static void Render(Tensor images, long[]? labels, ImageGridOptions options, string path)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(images);
+        if (images.dim() == 4 && images.shape[0] == 0)
+        {
+            throw new InvalidInputException("output.image_grid: the linked images tensor holds no images; nothing to draw.");
+        }
+
+        if (options.Captions.Count > 0 && (images.dim() < 1 || images.shape[0] % options.Captions.Count != 0))
+        {
+            throw new InvalidInputException($"output.image_grid: {options.Captions.Count} captions for {(images.dim() < 1 ? 0 : images.shape[0])} images; give one caption per image, or a number of captions that divides the image count (each is then repeated in place, as the condition node repeats prompts).");
+        }
+
         var rgba = PngEncoding.ToRgba(images, out var count, out var height, out var width);
         var layout = Layout(count, labels, options);
         var rows = layout.Max(c => c.Row) + 1;
         var columns = layout.Max(c => c.Column) + 1;
-        var cellWidth = width * options.Scale;
-        var cellHeight = height * options.Scale;
+        var cellWidth = (long)width * options.Scale;
+        var cellHeight = (long)height * options.Scale;
         var captions = options.Captions.Count == 0 ? null
             : options.Captions.SelectMany(c => Enumerable.Repeat(c, (int)(count / options.Captions.Count))).ToArray();
         var captionHeight = labels is null && captions is null ? 0 : Math.Max(12, cellHeight / 5);
         var pad = options.Padding;
+        var bitmapWidth = (columns * (cellWidth + pad)) + pad;
+        var bitmapHeight = (rows * (cellHeight + captionHeight + pad)) + pad;
+        if (bitmapWidth * bitmapHeight > MaxPixels || bitmapWidth > int.MaxValue / 4 || bitmapHeight > int.MaxValue / 4)
+        {
+            throw new InvalidInputException(
+                $"output.image_grid: a grid of {rows} × {columns} cells of {cellWidth} × {cellHeight} pixels is {bitmapWidth} × {bitmapHeight} pixels, over the {MaxPixels:N0}-pixel limit; lower 'scale', set 'columns', or draw fewer images.");
+        }
+
         using var bitmap = new SKBitmap(
-            (columns * (cellWidth + pad)) + pad,
-            (rows * (cellHeight + captionHeight + pad)) + pad,
+            (int)bitmapWidth,
+            (int)bitmapHeight,
             SKColorType.Rgba8888,
             SKAlphaType.Premul);
         using (var canvas = new SKCanvas(bitmap))

@@ -6,11 +6,11 @@ namespace Diffusion.Plugins.Images;
 public sealed record ImageGridOptions
 {
     /// <summary>Output file.</summary>
-    [Param("PNG file to write, relative to the output folder.")]
+    [Param("PNG file to write, relative to the output folder.", Path = PathKind.OutputFile)]
     public string Path { get; init; } = "grid.png";
 
     /// <summary>Columns (0: ⌈√n⌉).</summary>
-    [Param("Columns of the grid (0: ceil(sqrt(count))). Ignored with rows_by_label.", Min = 0)]
+    [Param("Columns of the grid (0: ceil(sqrt(count))). Ignored with rows_by_label.", Min = 0, Max = 4096)]
     public int Columns { get; init; }
 
     /// <summary>One row per label value, in ascending label order.</summary>

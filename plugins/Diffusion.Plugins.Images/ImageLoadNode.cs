@@ -1,4 +1,5 @@
 using Diffusion.Contracts;
+using Diffusion.Torch.Files;
 using SkiaSharp;
 using static TorchSharp.torch;
 
@@ -8,7 +9,7 @@ namespace Diffusion.Plugins.Images;
 public sealed record ImageLoadOptions
 {
     /// <summary>The image file.</summary>
-    [Param("Image file (PNG, JPEG, WebP, BMP, GIF), relative to the pipeline file.", Required = true)]
+    [Param("Image file (PNG, JPEG, WebP, BMP, GIF), relative to the pipeline file.", Required = true, Path = PathKind.InputFile)]
     public string Path { get; init; } = "";
 
     /// <summary>Width to resize to (0: keep).</summary>
@@ -51,11 +52,6 @@ public sealed class ImageLoadNode : NodeType<ImageLoadOptions>
         {
             yield return context.ParamIssue("channels", "channels must be 3 (RGB) or 1 (grey).");
         }
-
-        if (!string.IsNullOrWhiteSpace(options.Path) && !File.Exists(System.IO.Path.GetFullPath(options.Path, context.BaseDirectory)))
-        {
-            yield return context.ParamIssue("path", $"Image file '{System.IO.Path.GetFullPath(options.Path, context.BaseDirectory)}' does not exist.");
-        }
     }
 
     /// <inheritdoc />
@@ -73,19 +69,33 @@ public sealed class ImageLoadNode : NodeType<ImageLoadOptions>
         return Task.FromResult(NodeOutputs.Of("images", Load(context.ResolveInputPath(options.Path), options)));
     }
 
+    /// <summary>The largest image file read (a 8192 × 8192 PNG of noise is about 200 MB).</summary>
+    public const long MaxFileBytes = 256L << 20;
+
+    /// <summary>The most pixels decoded (the file's own size, before resizing): 8192 × 8192.</summary>
+    public const long MaxDecodedPixels = 8192L * 8192;
+
     /// <summary>Reads and converts the file.</summary>
     /// <exception cref="FileNotFoundException">No such file.</exception>
-    /// <exception cref="InvalidDataException">Not a decodable image.</exception>
+    /// <exception cref="FileRefusedException">A folder, a device, a FIFO, or a file over <see cref="MaxFileBytes"/>.</exception>
+    /// <exception cref="InvalidInputException">Not a decodable image, or one over <see cref="MaxDecodedPixels"/>.</exception>
     public static Tensor Load(string path, ImageLoadOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (!File.Exists(path))
+        var bytes = SafeFile.ReadAllBytes(path, MaxFileBytes, "image.load: image file");
+
+        // The header gives the size before any pixel is decoded, so a small file declaring a huge image is refused
+        // without allocating its bitmap.
+        using var data = SKData.CreateCopy(bytes);
+        using var codec = SKCodec.Create(data)
+            ?? throw new InvalidInputException($"image.load: '{path}' is not an image SkiaSharp can decode (PNG, JPEG, WebP, BMP, GIF); give an image file.");
+        if ((long)codec.Info.Width * codec.Info.Height > MaxDecodedPixels)
         {
-            throw new FileNotFoundException($"image.load: '{path}' does not exist.", path);
+            throw new InvalidInputException($"image.load: '{path}' is {codec.Info.Width} × {codec.Info.Height} pixels, over the {MaxDecodedPixels:N0}-pixel limit; scale the file down first.");
         }
 
-        using var decoded = SKBitmap.Decode(path)
-            ?? throw new InvalidDataException($"image.load: '{path}' is not an image SkiaSharp can decode (PNG, JPEG, WebP, BMP, GIF).");
+        using var decoded = SKBitmap.Decode(codec)
+            ?? throw new InvalidInputException($"image.load: '{path}' could not be decoded (a damaged {codec.EncodedFormat} file?); give an intact image file.");
         int width = options.Width > 0 ? options.Width : decoded.Width;
         int height = options.Height > 0 ? options.Height : decoded.Height;
         using var rgba = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
@@ -96,9 +106,9 @@ public sealed class ImageLoadNode : NodeType<ImageLoadOptions>
             canvas.DrawImage(image, new SKRect(0, 0, width, height), new SKSamplingOptions(SKFilterMode.Linear));
         }
 
-        var bytes = rgba.Bytes;
+        var pixels = rgba.Bytes;
         using var scope = NewDisposeScope();
-        var hwc = tensor(bytes, ScalarType.Byte).reshape(height, width, 4).narrow(2, 0, 3).to(ScalarType.Float32);
+        var hwc = tensor(pixels, ScalarType.Byte).reshape(height, width, 4).narrow(2, 0, 3).to(ScalarType.Float32);
         var chw = hwc.permute(2, 0, 1);
         if (options.Channels == 1)
         {

@@ -4,7 +4,10 @@ using Diffusion.Contracts;
 
 namespace Diffusion.Plugins.Images;
 
-/// <summary>Formats metric sets as a table: one row per set (its label), one column per metric name in first-seen order.</summary>
+/// <summary>
+/// Formats metric sets as a table: one row per set (its label), one column per metric name in first-seen order. Titles,
+/// labels and metric names come from pipelines and are escaped for the format (<see cref="TextEscaping"/>).
+/// </summary>
 public static class MetricsTable
 {
     /// <summary>A Markdown table, with an optional heading; absent values are empty cells.</summary>
@@ -15,14 +18,14 @@ public static class MetricsTable
         var text = new StringBuilder();
         if (!string.IsNullOrEmpty(title))
         {
-            text.Append("# ").Append(title).Append("\n\n");
+            text.Append("# ").Append(TextEscaping.Markdown(title)).Append("\n\n");
         }
 
-        text.Append("| label | ").AppendJoin(" | ", columns).Append(" |\n");
+        text.Append("| label | ").AppendJoin(" | ", columns.Select(TextEscaping.Markdown)).Append(" |\n");
         text.Append("|---|").AppendJoin(string.Empty, columns.Select(_ => "---:|")).Append('\n');
         foreach (var set in sets)
         {
-            text.Append("| ").Append(set.Label.Replace("|", "\\|", StringComparison.Ordinal)).Append(" | ");
+            text.Append("| ").Append(TextEscaping.Markdown(set.Label)).Append(" | ");
             text.AppendJoin(" | ", columns.Select(c => set.Values.TryGetValue(c, out var v) ? Format(v) : string.Empty)).Append(" |\n");
         }
 
@@ -35,10 +38,10 @@ public static class MetricsTable
         ArgumentNullException.ThrowIfNull(sets);
         var columns = Columns(sets);
         var text = new StringBuilder();
-        text.AppendJoin(',', new[] { "label" }.Concat(columns).Select(Quote)).Append('\n');
+        text.AppendJoin(',', new[] { "label" }.Concat(columns).Select(TextEscaping.Csv)).Append('\n');
         foreach (var set in sets)
         {
-            text.Append(Quote(set.Label));
+            text.Append(TextEscaping.Csv(set.Label));
             foreach (var column in columns)
             {
                 text.Append(',');
@@ -62,6 +65,4 @@ public static class MetricsTable
             ? value.ToString("0", CultureInfo.InvariantCulture)
             : value.ToString("G4", CultureInfo.InvariantCulture);
 
-    private static string Quote(string field) =>
-        field.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? $"\"{field.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : field;
 }

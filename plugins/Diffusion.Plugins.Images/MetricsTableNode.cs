@@ -1,4 +1,5 @@
 using Diffusion.Contracts;
+using Diffusion.Torch.Files;
 using Microsoft.Extensions.Logging;
 
 namespace Diffusion.Plugins.Images;
@@ -31,7 +32,7 @@ public sealed class MetricsTableNode : NodeType<MetricsTableOptions>
         var path = context.ResolveOutputPath(options.Path);
         var markdown = MetricsTable.ToMarkdown(sets, options.Title);
         var content = path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? MetricsTable.ToCsv(sets) : markdown;
-        AtomicFile.WriteText(path, content);
+        SafeFile.WriteText(path, content);
         context.Logger.LogInformation("Metrics written to {Path}:\n{Table}", path, markdown);
         return Task.FromResult(NodeOutputs.Of("file", path));
     }

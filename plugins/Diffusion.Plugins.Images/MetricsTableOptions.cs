@@ -6,7 +6,7 @@ namespace Diffusion.Plugins.Images;
 public sealed record MetricsTableOptions
 {
     /// <summary>Output file: Markdown, or CSV when the name ends with .csv.</summary>
-    [Param("File to write, relative to the output folder: a Markdown table, or CSV when the name ends with .csv.")]
+    [Param("File to write, relative to the output folder: a Markdown table, or CSV when the name ends with .csv.", Path = PathKind.OutputFile)]
     public string Path { get; init; } = "metrics.md";
 
     /// <summary>Heading of the Markdown file.</summary>

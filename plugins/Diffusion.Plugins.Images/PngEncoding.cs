@@ -1,3 +1,4 @@
+using Diffusion.Torch.Files;
 using SkiaSharp;
 using static TorchSharp.torch;
 
@@ -12,7 +13,7 @@ internal static class PngEncoding
         using var image = SKImage.FromBitmap(bitmap);
         using var data = image.Encode(SKEncodedImageFormat.Png, 100)
             ?? throw new InvalidOperationException($"SkiaSharp could not encode a PNG for '{path}'.");
-        AtomicFile.Write(path, data.AsSpan());
+        SafeFile.Write(path, data.AsSpan());
     }
 
     /// <summary>

@@ -6,7 +6,7 @@ namespace Diffusion.Plugins.Images;
 public sealed record PngFilesOptions
 {
     /// <summary>Folder for the files.</summary>
-    [Param("Folder to write into, relative to the output folder.")]
+    [Param("Folder to write into, relative to the output folder.", Path = PathKind.OutputFolder)]
     public string Path { get; init; } = "images";
 
     /// <summary>File name prefix.</summary>

@@ -6,7 +6,7 @@ namespace Diffusion.Plugins.Images;
 public sealed record ScatterPngOptions
 {
     /// <summary>Output file, relative to the run's output folder.</summary>
-    [Param("PNG file to write, relative to the output folder.")]
+    [Param("PNG file to write, relative to the output folder.", Path = PathKind.OutputFile)]
     public string Path { get; init; } = "scatter.png";
 
     /// <summary>Width and height in pixels.</summary>

@@ -70,6 +70,47 @@ public sealed class SampleNode : NodeType<SampleNodeOptions>
         {
             yield return new ValidationIssue(ValidationCodes.InvalidDocument, "Give the sample node an initial sample or a source, not both.", context.InputPointer("source"), context.NodeId, "source");
         }
+
+        // "TPU" once reached TorchSharp's Device(string) and came back as "Requested value 'TPU' was not found".
+        if (options.Device is { Length: > 0 } name && DeviceProblem(name) is { } problem)
+        {
+            yield return context.ParamIssue("device", problem);
+        }
+    }
+
+    private static string? DeviceProblem(string name)
+    {
+        try
+        {
+            TorchRuntime.ResolveDevice(name);
+            return null;
+        }
+        catch (TorchRuntimeException e)
+        {
+            return e.Message;
+        }
+    }
+
+    /// <inheritdoc />
+    protected override ResourceEstimate? Estimate(SampleNodeOptions options, NodeValidationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(context);
+        // One element per sample when the denoiser's shape is not known from params (a checkpoint decides it): a lower
+        // bound, so the estimate never refuses a run that fits; count's own maximum bounds the rest.
+        long perSample = ComponentTraits.SampleElements(context, "denoiser") ?? 1;
+        long chunk = options.BatchSize > 0 ? Math.Min(options.BatchSize, options.Count) : options.Count;
+        long chunks = (options.Count + chunk - 1) / chunk;
+        long guided = options.GuidanceScale != 1 && context.LinksOf("unconditional").Count > 0 ? 2 : 1;
+        // A chunk's working copies (x, noise, model output, x̂0, next, guided batch) plus the samples collected on the CPU.
+        long elements = ResourceEstimate.Times(chunk, perSample, 5 + guided) + ResourceEstimate.Times(options.Count, perSample);
+        long calls = ResourceEstimate.Times(options.Steps, chunks);
+        return new ResourceEstimate(elements, calls,
+            $"count {options.Count} in chunks of {chunk}, {perSample} elements per sample, {options.Steps} steps per chunk")
+        {
+            ElementsParam = "count",
+            CallsParam = options.BatchSize > 0 && chunks > 1 ? "batch_size" : "steps",
+        };
     }
 
     /// <inheritdoc />
@@ -95,7 +136,7 @@ public sealed class SampleNode : NodeType<SampleNodeOptions>
         var initial = context.GetOptionalInput<Tensor>("initial");
         RequireRows(initial, "initial", options.Count, allowOne: false);
         RequireRows(source, "source", options.Count, allowOne: true);
-        var device = options.Device is { Length: > 0 } name ? new Device(name) : context.Run.Device;
+        var device = options.Device is { Length: > 0 } name ? TorchRuntime.ResolveDevice(name) : context.Run.Device;
         var dtype = options.Dtype == LoopDType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
         int chunk = options.BatchSize > 0 ? Math.Min(options.BatchSize, options.Count) : options.Count;
         int chunks = (options.Count + chunk - 1) / chunk;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Diffusion.Contracts;
+using Diffusion.Torch.Files;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -42,29 +43,36 @@ public sealed class SchedulerFromDiffusersNode : NodeType<SchedulerFromDiffusers
     protected override async Task<NodeOutputs> ExecuteAsync(INodeExecutionContext context, SchedulerFromDiffusersOptions options)
     {
         var path = context.ResolveInputPath(options.Path);
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"{context.NodeId}: params.path '{options.Path}' does not exist (resolved to {path}).", path);
-        }
 
+        // A regular file of at most 1 MiB (diffusers' configs are under 1 KB); a FIFO or device is never opened.
         JsonObject config;
         try
         {
-            config = JsonNode.Parse(await File.ReadAllTextAsync(path, context.CancellationToken).ConfigureAwait(false)) as JsonObject
-                ?? throw new InvalidDataException($"{path} is not a JSON object.");
+            config = JsonNode.Parse(SafeFile.ReadAllText(path, 1 << 20, $"{context.NodeId}: scheduler config")) as JsonObject
+                ?? throw new InvalidInputException($"{context.NodeId}: {path} is not a JSON object; is it a diffusers scheduler_config.json?", path, null);
         }
         catch (JsonException ex)
         {
-            throw new InvalidDataException($"{context.NodeId}: {path} is not valid JSON: {ex.Message}", ex);
+            throw new InvalidInputException($"{context.NodeId}: {path} is not valid JSON: {JsonErrors.Describe(ex)}", path, ex);
         }
 
-        var className = (string?)config["_class_name"]
-            ?? throw new InvalidDataException($"{context.NodeId}: {path} has no _class_name; is it a diffusers scheduler_config.json?");
+        var className = config["_class_name"] is JsonValue nameValue && nameValue.TryGetValue<string>(out var name) ? name
+            : throw new InvalidInputException($"{context.NodeId}: {path} has no string _class_name; is it a diffusers scheduler_config.json?", path, null);
         var mappings = context.Services.GetServices<IDiffusersSchedulerMapping>().ToList();
         var mapping = mappings.FirstOrDefault(m => m.ClassNames.Contains(className))
-            ?? throw new NotSupportedException(
-                $"{context.NodeId}: no loaded plugin maps the diffusers class {className} (known: {string.Join(", ", mappings.SelectMany(m => m.ClassNames).Order())}).");
-        var pair = mapping.Map(className, config, options.StepKwargs);
+            ?? throw new InvalidInputException(
+                $"{context.NodeId}: {path} names the diffusers class {className}, which no loaded plugin maps (known: {string.Join(", ", mappings.SelectMany(m => m.ClassNames).Order())}).", path, null);
+        DiffusersSchedulerPair pair;
+        try
+        {
+            pair = mapping.Map(className, config, options.StepKwargs);
+        }
+        catch (Exception ex) when (ex is NotSupportedException or ArgumentException or InvalidDataException or FormatException or InvalidOperationException)
+        {
+            // The mapping's message names the field; the config file is what needs fixing.
+            throw new InvalidInputException($"{context.NodeId}: {path}: {ex.Message}", path, ex);
+        }
+
         var nodeTypes = context.Services.GetRequiredService<INodeTypeCatalog>();
         var scheduler = await RunAsync(context, nodeTypes, pair.Scheduler, "scheduler").ConfigureAwait(false);
         var sampler = await RunAsync(context, nodeTypes, pair.Sampler, "sampler").ConfigureAwait(false);
@@ -89,7 +97,8 @@ public sealed class SchedulerFromDiffusersNode : NodeType<SchedulerFromDiffusers
 
         if (issues.Count > 0)
         {
-            throw new InvalidOperationException($"{context.NodeId}: mapped params of {spec.Type} are invalid: {string.Join("; ", issues)}");
+            // The params came from the config file: it is the input to fix.
+            throw new InvalidInputException($"{context.NodeId}: the scheduler config maps to {spec.Type} params that are invalid: {string.Join("; ", issues.Select(i => i.Message))}");
         }
 
         var outputs = await nodeType.ExecuteAsync(new NestedContext(context, $"{context.NodeId}/{spec.Type}", parameters)).ConfigureAwait(false);

@@ -7,7 +7,7 @@ namespace Diffusion.Plugins.Sampling;
 public sealed record SchedulerFromDiffusersOptions
 {
     /// <summary>Path of a diffusers <c>scheduler_config.json</c> (relative to the pipeline file).</summary>
-    [Param("Path of a diffusers scheduler_config.json.", Required = true)]
+    [Param("Path of a diffusers scheduler_config.json.", Required = true, Path = PathKind.InputFile)]
     public string Path { get; init; } = "";
 
     /// <summary>Arguments diffusers would pass to step(), e.g. {"eta": 0.5} for DDIM.</summary>

@@ -10,7 +10,7 @@ namespace Diffusion.Plugins.Schedules;
 public sealed record DiscreteSchedulerOptions
 {
     /// <summary>Number of training timesteps T.</summary>
-    [Param("Number of training timesteps T.", Min = 1)]
+    [Param("Number of training timesteps T.", Min = 1, Max = 100_000)]
     public int NumTrainTimesteps { get; init; } = 1000;
 
     /// <summary>β at t = 0 (linear and scaled_linear schedules).</summary>
@@ -36,7 +36,7 @@ public sealed record DiscreteSchedulerOptions
     public string TimestepSpacing { get; init; } = "leading";
 
     /// <summary>Added to every timestep of the leading spacing (Stable Diffusion uses 1).</summary>
-    [Param("Offset added to leading-spaced timesteps.", Min = 0)]
+    [Param("Offset added to leading-spaced timesteps.", Min = 0, Max = 100_000)]
     public int StepsOffset { get; init; }
 
     /// <summary>Whether linspace timesteps are rounded to integers (DDPM/DDIM/PNDM) or kept fractional (Euler family).</summary>

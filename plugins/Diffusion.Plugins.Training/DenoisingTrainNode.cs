@@ -58,6 +58,23 @@ public sealed class DenoisingTrainNode : NodeType<DenoisingTrainOptions>
     }
 
     /// <inheritdoc />
+    protected override ResourceEstimate? Estimate(DenoisingTrainOptions options, NodeValidationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(context);
+        // One element per sample when neither the network nor the data declares a shape (a lower bound, so a run that
+        // fits is never refused). A step holds the batch, its noise, the noisy input, the target and the prediction,
+        // and backpropagation keeps activations of the same order per layer: 16 copies is a floor, not a ceiling.
+        long perSample = ComponentTraits.SampleElements(context, "denoiser") ?? ComponentTraits.SampleElements(context, "data") ?? 1;
+        return new ResourceEstimate(ResourceEstimate.Times(options.Batch, perSample, 16), options.Steps,
+            $"batch {options.Batch} of {perSample} elements per sample, {options.Steps} steps")
+        {
+            ElementsParam = "batch",
+            CallsParam = "steps",
+        };
+    }
+
+    /// <inheritdoc />
     protected override Task<NodeOutputs> ExecuteAsync(INodeExecutionContext context, DenoisingTrainOptions options)
     {
         var data = context.GetInput<IDataset>("data");
@@ -75,8 +92,9 @@ public sealed class DenoisingTrainNode : NodeType<DenoisingTrainOptions>
             Progress = context.Progress,
             CancellationToken = context.CancellationToken,
             Logger = context.Logger,
-            CheckpointPath = string.IsNullOrEmpty(options.CheckpointPath) ? null : context.ResolveOutputPath(options.CheckpointPath),
-            ResumePath = string.IsNullOrEmpty(options.Resume) ? null : context.ResolveInputPath(options.Resume),
+            // Null means none; "" is refused by validation and by the resolvers (an empty path is not "no file").
+            CheckpointPath = options.CheckpointPath is null ? null : context.ResolveOutputPath(options.CheckpointPath),
+            ResumePath = options.Resume is null ? null : context.ResolveInputPath(options.Resume),
             Label = $"train.denoising '{context.NodeId}'",
         };
         var result = new DenoisingTrainer(options).Train(data, denoiser, scheduler, environment);

@@ -6,11 +6,11 @@ namespace Diffusion.Plugins.Training;
 public sealed record DenoisingTrainOptions
 {
     /// <summary>Optimisation steps in total (a resumed run continues up to this number).</summary>
-    [Param("Optimisation steps in total; a resumed run continues from its checkpoint's step up to this.", Min = 1)]
+    [Param("Optimisation steps in total; a resumed run continues from its checkpoint's step up to this.", Min = 1, Max = 100_000_000)]
     public int Steps { get; init; } = 2000;
 
     /// <summary>Batch size.</summary>
-    [Param("Batch size.", Min = 1)]
+    [Param("Batch size.", Min = 1, Max = 1_000_000)]
     public int Batch { get; init; } = 256;
 
     /// <summary>AdamW learning rate.</summary>
@@ -22,7 +22,7 @@ public sealed record DenoisingTrainOptions
     public string LrSchedule { get; init; } = LearningRateSchedule.Constant;
 
     /// <summary>Steps of linear learning-rate warm-up from 0 to <see cref="Lr"/>.</summary>
-    [Param("Steps of linear learning-rate warm-up from 0 to lr (step / lr_warmup_steps); at most steps.", Min = 0)]
+    [Param("Steps of linear learning-rate warm-up from 0 to lr (step / lr_warmup_steps); at most steps.", Min = 0, Max = 100_000_000)]
     public int LrWarmupSteps { get; init; }
 
     /// <summary>The cosine schedule's floor as a fraction of <see cref="Lr"/>.</summary>
@@ -66,15 +66,15 @@ public sealed record DenoisingTrainOptions
     public double LabelDropout { get; init; } = 0.1;
 
     /// <summary>Write a checkpoint every this many steps (0: only at the end when a path is given).</summary>
-    [Param("Write a checkpoint every this many steps (0: only at the end, when checkpoint_path is set).", Min = 0)]
+    [Param("Write a checkpoint every this many steps (0: only at the end, when checkpoint_path is set).", Min = 0, Max = 100_000_000)]
     public int CheckpointEvery { get; init; }
 
     /// <summary>Where checkpoints go (safetensors, overwritten each time); null: none.</summary>
-    [Param("Checkpoint file (safetensors; overwritten atomically each time), relative to the output folder.")]
+    [Param("Checkpoint file (safetensors; overwritten atomically each time), relative to the output folder.", Path = PathKind.OutputFile)]
     public string? CheckpointPath { get; init; }
 
     /// <summary>A checkpoint to resume from.</summary>
-    [Param("A train.denoising checkpoint to resume from (weights, EMA, optimizer, step and generator state).")]
+    [Param("A train.denoising checkpoint to resume from (weights, EMA, optimizer, step and generator state).", Path = PathKind.InputFile)]
     public string? Resume { get; init; }
 
     /// <summary>Label of the metric set (absent: the node id).</summary>

@@ -59,6 +59,51 @@ public sealed class ValidateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_run_over_the_budget_is_refused_before_it_runs_naming_the_param()
+    {
+        var path = Write("huge.json", """
+        {
+          "version": 1,
+          "nodes": {
+            "sched":  { "type": "scheduler.discrete" },
+            "net":    { "type": "denoiser.mlp2d" },
+            "ddim":   { "type": "sampler.ddim" },
+            "sample": { "type": "sample", "inputs": { "sampler": "ddim", "denoiser": "net", "scheduler": "sched" },
+                        "params": { "steps": 1000, "count": 100000, "batch_size": 1 } },
+            "many":   { "type": "sample", "inputs": { "sampler": "ddim", "denoiser": "net", "scheduler": "sched" },
+                        "params": { "steps": 10, "count": 1000000000 } }
+          }
+        }
+        """);
+
+        var result = await CliProcess.RunAsync(folder, "validate", path);
+
+        result.ExitCode.Should().Be(2, result.ToString());
+        result.Stderr.Should().Contain("/nodes/many/params/count").And.Contain("param_value", "count has a maximum in its schema");
+
+        var fixedCount = Write("huge-calls.json", File.ReadAllText(path).Replace("1000000000", "10", StringComparison.Ordinal));
+        var calls = await CliProcess.RunAsync(folder, "validate", fixedCount);
+        calls.ExitCode.Should().Be(2, calls.ToString());
+        calls.Stderr.Should().Contain("/nodes/sample/params/batch_size").And.Contain("over_budget").And.Contain("network evaluations");
+    }
+
+    [Theory]
+    [InlineData("sched.num_train_timesteps=1000000000", "/nodes/sched/params/num_train_timesteps", "param_value")]
+    [InlineData("net.layers_per_block=1000000", "/nodes/net/params/layers_per_block", "param_value")]
+    [InlineData("train.steps=1000000000", "/nodes/train/params/steps", "param_value")]
+    [InlineData("train.batch=1000000", "/nodes/train/params/batch", "over_budget")]
+    public async Task Huge_sizes_in_the_shipped_training_pipeline_are_refused_before_anything_is_allocated(string set, string pointer, string code)
+    {
+        // The issue's hostile requests: validation itself once built a 10⁹-entry beta schedule for num_train_timesteps
+        // (killed by the kernel); a 10⁶ batch of 28×28 images passed validation and filled the machine when it ran.
+        var pipeline = Path.Combine(CliProcess.RepoRoot, "pipelines", "mnist-train.json");
+        var result = await CliProcess.RunAsync(folder, "validate", pipeline, "--set", set);
+
+        result.ExitCode.Should().Be(2, result.ToString());
+        result.Stderr.Should().Contain(pointer).And.Contain(code);
+    }
+
+    [Fact]
     public async Task Json_syntax_error_gives_line_and_column()
     {
         var path = Write("syntax.json", "{\n  \"version\": 1,\n  \"nodes\": {\n    \"x\": { \"type\": \"sample\" \n  }\n}\n");

@@ -5,7 +5,6 @@ namespace Diffusion.Torch.Tests;
 
 public sealed class SafeTensorsTests : IDisposable
 {
-    private const string Fixtures = "/work/shared/fixtures/reference";
     private readonly string _dir = Directory.CreateTempSubdirectory("diffusion-st-tests-").FullName;
 
     public SafeTensorsTests() => TorchRuntime.EnsureInitialized();
@@ -15,10 +14,8 @@ public sealed class SafeTensorsTests : IDisposable
     public static TheoryData<string> FixtureFiles()
     {
         var data = new TheoryData<string>();
-        if (!Directory.Exists(Fixtures))
-            return data;
-        foreach (var f in Directory.EnumerateFiles(Fixtures, "*.safetensors", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-            data.Add(Path.GetRelativePath(Fixtures, f));
+        foreach (var f in Directory.EnumerateFiles(FixtureFolders.Cases, "*.safetensors", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            data.Add(Path.GetRelativePath(FixtureFolders.Cases, f));
         return data;
     }
 
@@ -26,7 +23,7 @@ public sealed class SafeTensorsTests : IDisposable
     [MemberData(nameof(FixtureFiles))]
     public void Fixture_loads_and_matches_its_header(string relative)
     {
-        var path = Path.Combine(Fixtures, relative);
+        var path = Path.Combine(FixtureFolders.Cases, relative);
         var header = SafeTensors.ReadHeader(path);
         header.Tensors.Should().NotBeEmpty();
 
@@ -50,9 +47,7 @@ public sealed class SafeTensorsTests : IDisposable
     [Fact]
     public void Scheduler_fixture_has_the_expected_layout()
     {
-        var path = Path.Combine(Fixtures, "schedulers", "ddim_linear_20_eta1.safetensors");
-        if (!File.Exists(path))
-            return;
+        var path = Path.Combine(FixtureFolders.Repository, "schedulers", "ddim_linear_20_eta1.safetensors");
         var header = SafeTensors.ReadHeader(path);
         var timesteps = header.Tensors.Single(t => t.Name == "timesteps");
         timesteps.DType.Should().Be("F32");

@@ -17,6 +17,9 @@ public static class ComponentTraits
     /// <summary>The family of prediction types (<c>prediction:epsilon</c>, ...).</summary>
     public const string PredictionFamily = "prediction";
 
+    /// <summary>The family of the element count of one sample (<c>sample_elements:784</c> for [1, 28, 28]), for estimates.</summary>
+    public const string SampleElementsFamily = "sample_elements";
+
     /// <summary>The prefix of a need.</summary>
     public const string NeedPrefix = "needs:";
 
@@ -28,6 +31,31 @@ public static class ComponentTraits
     /// <summary>The traits of a denoiser that predicts <paramref name="prediction"/>.</summary>
     public static IReadOnlySet<string> OfPrediction(PredictionType prediction) =>
         new HashSet<string>(StringComparer.Ordinal) { $"{PredictionFamily}:{Name(prediction)}" };
+
+    /// <summary>The trait of a denoiser or dataset whose samples have <paramref name="shape"/> (without the batch).</summary>
+    public static string OfSampleShape(IReadOnlyList<long> shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        return $"{SampleElementsFamily}:{ResourceEstimate.Times([.. shape])}";
+    }
+
+    /// <summary>The element count of one sample declared by what is linked to <paramref name="input"/>, or null when unknown.</summary>
+    public static long? SampleElements(NodeValidationContext context, string input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var link in context.LinksOf(input))
+        {
+            foreach (var trait in link.Traits.Where(t => t.StartsWith(SampleElementsFamily + ":", StringComparison.Ordinal)))
+            {
+                if (long.TryParse(trait.AsSpan(SampleElementsFamily.Length + 1), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var elements))
+                {
+                    return elements;
+                }
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The needs of a sampler, as traits on its output: every schedule feature, and one of the predictions.</summary>
     public static IReadOnlySet<string> NeedsOf(SamplerInfo info)

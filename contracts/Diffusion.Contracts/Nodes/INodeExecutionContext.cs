@@ -35,9 +35,19 @@ public interface INodeExecutionContext
     /// <summary>The host's services.</summary>
     IServiceProvider Services { get; }
 
-    /// <summary>Resolves a path from params against the pipeline's folder (absolute paths are kept).</summary>
+    /// <summary>
+    /// Resolves a path from params against the pipeline's folder, with symbolic links resolved, and checks that it lies
+    /// inside an input root (the pipeline's folder, or a root the host configured).
+    /// </summary>
+    /// <exception cref="InvalidInputException">The path is empty or leads outside every input root.</exception>
     string ResolveInputPath(string path);
 
-    /// <summary>Resolves an output path against the run's output folder and creates its directory.</summary>
+    /// <summary>
+    /// Resolves a relative output path against the run's output folder, checks that it stays inside it (symbolic links
+    /// resolved), that no other node of the run writes it, and that it does not replace an existing file unless the
+    /// run allows overwriting; then creates its folder.
+    /// </summary>
+    /// <exception cref="InvalidInputException">The path is empty, absolute, leaves the output folder, is claimed by another
+    /// node, or names an existing file (without overwrite), a folder, a link or a device.</exception>
     string ResolveOutputPath(string path);
 }

@@ -25,6 +25,13 @@ public interface INodeType
         new Dictionary<string, IReadOnlySet<string>>();
 
     /// <summary>
+    /// What running the node will roughly cost (<see cref="ResourceEstimate"/>), from params that already match the schema
+    /// and the traits of its inputs; null when the node allocates little and calls no network. The validator checks the
+    /// sum over a pipeline against the host's budget, so a request for 10⁹ samples fails before it allocates.
+    /// </summary>
+    ResourceEstimate? Estimate(NodeValidationContext context) => null;
+
+    /// <summary>
     /// Extra material for the node's cache key besides (type, params, input hashes), e.g. the modification time of a
     /// file the node reads. Null when params and inputs say everything.
     /// </summary>

@@ -74,6 +74,26 @@ public abstract class NodeType<TOptions> : INodeType where TOptions : class, new
         return OutputTraits(options, context);
     }
 
+    /// <inheritdoc />
+    public ResourceEstimate? Estimate(NodeValidationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        TOptions options;
+        try
+        {
+            options = Bind(context.Params);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        return Estimate(options, context);
+    }
+
+    /// <summary>What the node will cost given bound options (see <see cref="INodeType.Estimate"/>); null by default.</summary>
+    protected virtual ResourceEstimate? Estimate(TOptions options, NodeValidationContext context) => null;
+
     /// <summary>Traits of the outputs given bound options (see <see cref="INodeType.OutputTraits"/>); none by default.</summary>
     protected virtual IReadOnlyDictionary<string, IReadOnlySet<string>> OutputTraits(TOptions options, NodeValidationContext context) =>
         new Dictionary<string, IReadOnlySet<string>>();

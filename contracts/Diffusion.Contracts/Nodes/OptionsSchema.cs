@@ -39,6 +39,7 @@ public static class OptionsSchema
                 Maximum = attribute is null || double.IsNaN(attribute.Max) ? null : attribute.Max,
                 Choices = attribute?.Choices ?? EnumChoices(property.PropertyType),
                 ItemKind = kind == ParamKind.Array ? KindOf(ElementType(property.PropertyType)) : null,
+                Path = attribute?.Path ?? PathKind.None,
             });
         }
 

@@ -22,4 +22,7 @@ public sealed class ParamAttribute(string description) : Attribute
 
     /// <summary>Whether the pipeline must give it.</summary>
     public bool Required { get; init; }
+
+    /// <summary>Whether the param names a file or folder the node reads or writes (see <see cref="PathKind"/>).</summary>
+    public PathKind Path { get; init; }
 }

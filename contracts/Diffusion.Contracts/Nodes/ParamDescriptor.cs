@@ -31,4 +31,7 @@ public sealed record ParamDescriptor
 
     /// <summary>The kind of the items of an array param.</summary>
     public ParamKind? ItemKind { get; init; }
+
+    /// <summary>Whether a string param names a file or folder the node reads or writes.</summary>
+    public PathKind Path { get; init; }
 }

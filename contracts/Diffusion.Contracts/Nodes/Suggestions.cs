@@ -3,14 +3,27 @@ namespace Diffusion.Contracts;
 /// <summary>"Did you mean" hints for misspelled names (Levenshtein distance).</summary>
 public static class Suggestions
 {
+    // Names longer than this are not compared: the distance costs length squared, and such names are not typos.
+    private const int MaxComparedLength = 200;
+
     /// <summary>A hint such as <c> Did you mean "sampler.ddim"?</c>, or an empty string.</summary>
-    public static string DidYouMean(string given, IEnumerable<string> candidates)
+    public static string DidYouMean(string given, IEnumerable<string> candidates) => DidYouMean(given, candidates, enabled: true);
+
+    /// <summary>As <see cref="DidYouMean(string, IEnumerable{string})"/>, or an empty string when not <paramref name="enabled"/>.</summary>
+    public static string DidYouMean(string given, IEnumerable<string> candidates, bool enabled)
     {
         ArgumentNullException.ThrowIfNull(given);
         ArgumentNullException.ThrowIfNull(candidates);
+        if (!enabled || given.Length > MaxComparedLength)
+        {
+            return "";
+        }
+
+        var limit = Math.Max(2, given.Length / 3);
         var best = candidates
+            .Where(c => Math.Abs(c.Length - given.Length) <= limit)
             .Select(c => (Name: c, Distance: Distance(given, c)))
-            .Where(c => c.Distance <= Math.Max(2, given.Length / 3))
+            .Where(c => c.Distance <= limit)
             .OrderBy(c => c.Distance)
             .ThenBy(c => c.Name, StringComparer.Ordinal)
             .FirstOrDefault();

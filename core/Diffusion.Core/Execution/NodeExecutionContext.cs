@@ -13,6 +13,7 @@ internal sealed class NodeExecutionContext(
     IProgress<NodeProgress> progress,
     IServiceProvider services,
     ILogger logger,
+    RunPaths paths,
     CancellationToken cancellationToken) : INodeExecutionContext
 {
     public string NodeId => node.Id;
@@ -57,24 +58,9 @@ internal sealed class NodeExecutionContext(
     public IReadOnlyList<T> GetInputs<T>(string name) where T : class =>
         inputs.TryGetValue(name, out var values) ? [.. values.Select(v => Cast<T>(name, v))] : [];
 
-    public string ResolveInputPath(string path)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        return Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(run.BaseDirectory, path));
-    }
+    public string ResolveInputPath(string path) => paths.ResolveInput(node.Id, path);
 
-    public string ResolveOutputPath(string path)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        var full = Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(run.OutputDirectory, path));
-        var directory = Path.GetDirectoryName(full);
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        return full;
-    }
+    public string ResolveOutputPath(string path) => paths.ResolveOutput(node.Id, path);
 
     private T Cast<T>(string name, object value) where T : class =>
         value as T ?? throw new PipelineExecutionException(

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Diffusion.Contracts;
 using Diffusion.Torch;
+using Diffusion.Torch.Files;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -17,7 +18,12 @@ public sealed class PipelineExecutor(IServiceProvider services, NodeOutputCache 
 {
     private readonly ILoggerFactory loggers = loggerFactory ?? NullLoggerFactory.Instance;
 
-    /// <summary>Runs <paramref name="pipeline"/>; never throws for node failures (see the result), only for cancellation of setup.</summary>
+    /// <summary>
+    /// Runs <paramref name="pipeline"/>; never throws for node failures (see the result). Before any node runs, every
+    /// path param is checked against this run's roots (inputs exist inside an input root; outputs stay inside the
+    /// output folder through links, collide with no other node and replace no existing file unless
+    /// <see cref="RunOptions.Overwrite"/>), and a problem throws <see cref="PipelineValidationException"/>.
+    /// </summary>
     public async Task<PipelineRunResult> RunAsync(
         ValidatedPipeline pipeline,
         RunOptions? options = null,
@@ -26,6 +32,7 @@ public sealed class PipelineExecutor(IServiceProvider services, NodeOutputCache 
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         options ??= new RunOptions();
+        var paths = PreparePaths(pipeline, options);
         var runId = options.RunId ?? NewRunId();
         var clock = Stopwatch.StartNew();
         var emit = onEvent ?? (_ => { });
@@ -37,7 +44,7 @@ public sealed class PipelineExecutor(IServiceProvider services, NodeOutputCache 
             RunId = runId,
             Seed = options.Seed,
             Device = TorchRuntime.ResolveDevice(options.Device ?? defaultDevice),
-            OutputDirectory = Path.GetFullPath(options.OutputDirectory ?? Directory.GetCurrentDirectory()),
+            OutputDirectory = paths.OutputRoot,
             BaseDirectory = pipeline.Definition.BaseDirectory,
             Logger = loggers.CreateLogger("Diffusion.Run"),
         };
@@ -58,6 +65,7 @@ public sealed class PipelineExecutor(IServiceProvider services, NodeOutputCache 
 
         var outputs = new ConcurrentDictionary<string, NodeOutputs>(StringComparer.Ordinal);
         var failures = new List<NodeFailure>();
+        var failed = new HashSet<string>(StringComparer.Ordinal);
         var blocked = new HashSet<string>(StringComparer.Ordinal);
         var ready = new Queue<string>(pipeline.Nodes.Where(n => remaining[n.Id] == 0).Select(n => n.Id));
         var running = new Dictionary<Task<NodeOutputs>, string>();
@@ -70,7 +78,7 @@ public sealed class PipelineExecutor(IServiceProvider services, NodeOutputCache 
             {
                 var id = ready.Dequeue();
                 var node = byId[id];
-                running[Task.Run(() => ExecuteNodeAsync(node, keys[id], run, outputs, options.UseCache, events, cancellationToken), CancellationToken.None)] = id;
+                running[Task.Run(() => ExecuteNodeAsync(node, keys[id], run, paths, outputs, options.UseCache, events, cancellationToken), CancellationToken.None)] = id;
             }
 
             if (running.Count == 0)
@@ -97,7 +105,7 @@ public sealed class PipelineExecutor(IServiceProvider services, NodeOutputCache 
 
             // A node that honours the token ends as a Canceled task, whose Exception is null: that is the run being
             // cancelled, not a failure of the node.
-            var error = done.Exception?.GetBaseException();
+            Exception? error = done.Exception is { InnerExceptions.Count: 1 } single ? single.InnerExceptions[0] : done.Exception;
             if ((done.IsCanceled || error is OperationCanceledException) && cancellationToken.IsCancellationRequested)
             {
                 cancelled = true;
@@ -105,15 +113,15 @@ public sealed class PipelineExecutor(IServiceProvider services, NodeOutputCache 
             }
 
             error ??= new OperationCanceledException("the node cancelled itself although the run was not cancelled");
-            var failed = byId[doneId];
-            var message = error is PipelineExecutionException pe ? pe.Message : $"Node \"{doneId}\" ({failed.Definition.Type}) failed: {error.Message}";
-            failures.Add(new NodeFailure(doneId, failed.Definition.Type, message, error));
-            events.Emit(events.ForNode(PipelineEventKind.NodeFailed, failed) with { Message = message });
+            var failure = NodeErrors.Describe(byId[doneId], error);
+            failures.Add(failure);
+            failed.Add(doneId);
+            events.Emit(events.ForNode(PipelineEventKind.NodeFailed, byId[doneId]) with { Message = failure.Message });
             Block(doneId, dependents, blocked);
         }
 
         cancelled |= cancellationToken.IsCancellationRequested;
-        var skipped = pipeline.Nodes.Select(n => n.Id).Where(id => !outputs.ContainsKey(id) && failures.All(f => f.NodeId != id)).ToList();
+        var skipped = pipeline.Nodes.Select(n => n.Id).Where(id => !outputs.ContainsKey(id) && !failed.Contains(id)).ToList();
         foreach (var id in skipped)
         {
             events.Emit(events.ForNode(PipelineEventKind.NodeSkipped, byId[id]) with { Message = cancelled ? "cancelled" : "a node it depends on failed" });
@@ -132,6 +140,7 @@ public sealed class PipelineExecutor(IServiceProvider services, NodeOutputCache 
         ValidatedNode node,
         string key,
         RunContext run,
+        RunPaths paths,
         ConcurrentDictionary<string, NodeOutputs> outputs,
         bool useCache,
         EventFactory events,
@@ -159,7 +168,7 @@ public sealed class PipelineExecutor(IServiceProvider services, NodeOutputCache 
             Message = p.Message,
             Values = p.Values,
         }));
-        var context = new NodeExecutionContext(node, run, inputs, progress, services, loggers.CreateLogger(descriptor.Name), cancellationToken);
+        var context = new NodeExecutionContext(node, run, inputs, progress, services, loggers.CreateLogger(descriptor.Name), paths, cancellationToken);
         var result = await node.Type.NodeType.ExecuteAsync(context).ConfigureAwait(false);
         foreach (var port in descriptor.Outputs.Where(p => !result.Values.ContainsKey(p.Name)))
         {
@@ -173,6 +182,35 @@ public sealed class PipelineExecutor(IServiceProvider services, NodeOutputCache 
 
         events.Emit(events.ForNode(PipelineEventKind.NodeFinished, node) with { Elapsed = clock.Elapsed });
         return result;
+    }
+
+    /// <summary>The run's path rules, after checking every path param against them (see <see cref="RunAsync"/>).</summary>
+    private static RunPaths PreparePaths(ValidatedPipeline pipeline, RunOptions options)
+    {
+        var policy = new InputRootPolicy { ExtraRoots = options.InputRoots, PipelineFolderIsRoot = options.PipelineFolderIsInputRoot };
+        var baseDirectory = pipeline.Definition.BaseDirectory;
+        var roots = policy.RootsFor(baseDirectory);
+        var outputRoot = LinkResolution.Resolve(Path.GetFullPath(options.OutputDirectory ?? Directory.GetCurrentDirectory()));
+        var issues = new List<ValidationIssue>();
+        if (FileProbe.Inspect(outputRoot).Kind is not (FileEntryKind.Missing or FileEntryKind.Directory) and var kind)
+        {
+            issues.Add(new ValidationIssue(ValidationCodes.OutputConflict, $"The output folder {outputRoot} is {new FileEntry(kind, 0).Describe()}, not a folder; choose another output folder (--out).", ""));
+        }
+        else
+        {
+            var rules = new PathRules(roots, outputRoot, options.Overwrite);
+            foreach (var node in pipeline.Nodes)
+            {
+                rules.Check(node.Id, node.Type.Descriptor, node.Definition.Params, node.Params, baseDirectory, issues);
+            }
+        }
+
+        if (issues.Count > 0)
+        {
+            throw new PipelineValidationException(issues);
+        }
+
+        return new RunPaths(baseDirectory, roots, outputRoot, options.Overwrite);
     }
 
     private static Dictionary<string, string> ComputeKeys(ValidatedPipeline pipeline)

@@ -20,4 +20,16 @@ public sealed record RunOptions
 
     /// <summary>Whether node outputs may come from (and go to) the host's cache.</summary>
     public bool UseCache { get; init; } = true;
+
+    /// <summary>
+    /// Whether outputs may replace existing files (regular files only: links, folders and devices are never replaced).
+    /// Off by default: a run that would replace a file fails before it starts.
+    /// </summary>
+    public bool Overwrite { get; init; }
+
+    /// <summary>Folders inputs may be read from besides the host's (see <see cref="InputRootPolicy"/>).</summary>
+    public IReadOnlyList<string> InputRoots { get; init; } = [];
+
+    /// <summary>Whether the pipeline file's folder and the data/ and models/ folders beside it are input roots.</summary>
+    public bool PipelineFolderIsInputRoot { get; init; } = true;
 }

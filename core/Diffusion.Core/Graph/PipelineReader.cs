@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Diffusion.Contracts;
+using Diffusion.Torch.Files;
 
 namespace Diffusion.Core;
 
@@ -18,18 +19,50 @@ public static class PipelineReader
         CommentHandling = JsonCommentHandling.Skip,
     };
 
-    /// <summary>Reads a pipeline file.</summary>
+    /// <summary>
+    /// The largest pipeline file read (64 MiB): a 100,000-node pipeline is about 10 MB, and reading must never be an
+    /// unbounded allocation (<c>validate /dev/zero</c>).
+    /// </summary>
+    public const long MaxFileBytes = 64L * 1024 * 1024;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>
+    /// Reads a pipeline file: a regular file of at most <see cref="MaxFileBytes"/> in UTF-8. A missing file, a folder,
+    /// a device or FIFO (never opened), an oversized or non-UTF-8 file is an issue, not an exception.
+    /// </summary>
     public static PipelineReadResult ReadFile(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path))
+        string text;
+        try
         {
-            var issue = new ValidationIssue(ValidationCodes.InvalidDocument, $"Pipeline file '{path}' does not exist. Check the path (relative paths start from {Directory.GetCurrentDirectory()}).", "");
-            return new PipelineReadResult(null, [issue], JsonPositionIndex.Build(""));
+            var bytes = SafeFile.ReadAllBytes(path, MaxFileBytes, "Pipeline file");
+            var start = bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
+            text = StrictUtf8.GetString(bytes, start, bytes.Length - start);
+        }
+        catch (FileNotFoundException)
+        {
+            return Unreadable($"Pipeline file '{path}' does not exist. Check the path (relative paths start from {Directory.GetCurrentDirectory()}).");
+        }
+        catch (FileRefusedException e)
+        {
+            return Unreadable(e.Message);
+        }
+        catch (DecoderFallbackException)
+        {
+            return Unreadable($"Pipeline file '{path}' is not UTF-8 text; save it as UTF-8 JSON.");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Unreadable($"Pipeline file '{path}' cannot be read: {e.Message}");
         }
 
-        return Read(File.ReadAllText(path), Path.GetFullPath(path));
+        return Read(text, Path.GetFullPath(path));
     }
+
+    private static PipelineReadResult Unreadable(string message) =>
+        new(null, [new ValidationIssue(ValidationCodes.InvalidDocument, message, "")], JsonPositionIndex.Build(""));
 
     /// <summary>Reads pipeline JSON text.</summary>
     /// <param name="json">The text.</param>
@@ -120,6 +153,14 @@ public static class PipelineReader
             if (property.Name.Length == 0 || property.Name.Contains('.', StringComparison.Ordinal))
             {
                 issues.Add(new ValidationIssue(ValidationCodes.InvalidDocument, $"Node id \"{property.Name}\" is not allowed: ids are non-empty and contain no '.', which separates node and output in links.", JsonPointer.Node(property.Name), property.Name));
+                continue;
+            }
+
+            // Ids are echoed in every message, log line and progress bar; a control character or an ANSI escape in one
+            // would let a pipeline rewrite the user's terminal.
+            if (property.Name.Any(char.IsControl))
+            {
+                issues.Add(new ValidationIssue(ValidationCodes.InvalidDocument, "A node id contains control characters (such as escape sequences or line breaks); use letters, digits, '_' and '-'.", JsonPointer.Node(property.Name), property.Name));
                 continue;
             }
 

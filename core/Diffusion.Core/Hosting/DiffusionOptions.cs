@@ -31,6 +31,24 @@ public sealed class DiffusionOptions
     /// <summary>Default number of independent nodes run at once.</summary>
     public int MaxParallelism { get; set; } = 2;
 
+    /// <summary>The most tensor elements one run may ask for, summed over its nodes' estimates (checked before it runs).</summary>
+    public long MaxRunElements { get; set; } = RunBudget.Default.MaxElements;
+
+    /// <summary>The most network evaluations one run may ask for, summed over its nodes' estimates.</summary>
+    public long MaxRunNetworkCalls { get; set; } = RunBudget.Default.MaxNetworkCalls;
+
     /// <summary>Default folder for outputs with relative paths; null is the current folder.</summary>
     public string? OutputDirectory { get; set; }
+
+    /// <summary>
+    /// Folders pipelines may read inputs from besides the pipeline file's folder (and the data/ and models/ folders
+    /// beside it); see <see cref="InputRootPolicy"/>. Input paths that lead anywhere else are validation errors.
+    /// </summary>
+    public IList<string> InputRoots { get; } = [];
+
+    /// <summary>
+    /// Whether the pipeline file's folder and the data/ and models/ folders beside it are input roots (default true).
+    /// A host that runs pipelines from untrusted sources sets this to false and lists its roots in <see cref="InputRoots"/>.
+    /// </summary>
+    public bool PipelineFolderIsInputRoot { get; set; } = true;
 }

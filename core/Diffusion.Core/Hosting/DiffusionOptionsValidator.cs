@@ -21,6 +21,11 @@ public sealed partial class DiffusionOptionsValidator : IValidateOptions<Diffusi
             failures.Add($"Diffusion:CacheBudgetBytes is {options.CacheBudgetBytes}; give 0 (no cache) or a positive number of bytes.");
         }
 
+        if (options.MaxRunElements < 1 || options.MaxRunNetworkCalls < 1)
+        {
+            failures.Add($"Diffusion:MaxRunElements ({options.MaxRunElements}) and Diffusion:MaxRunNetworkCalls ({options.MaxRunNetworkCalls}) must be positive.");
+        }
+
         if (options.Threads is < 1)
         {
             failures.Add($"Diffusion:Threads is {options.Threads}; give 1 or more, or leave it unset for libtorch's default.");

@@ -77,7 +77,14 @@ public static class DiffusionServiceCollectionExtensions
         services.TryAddSingleton(sp => new PluginStartupReport(inventory, LoggerFactoryOf(sp).CreateLogger<PluginInventory>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PluginStartupReport>(sp => sp.GetRequiredService<PluginStartupReport>()));
         services.TryAddSingleton(sp => new NodeOutputCache(sp.GetRequiredService<IOptions<DiffusionOptions>>().Value.CacheBudgetBytes));
-        services.TryAddSingleton(sp => new PipelineValidator(sp.GetRequiredService<NodeTypeRegistry>()));
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<DiffusionOptions>>().Value;
+            return new PipelineValidator(
+                sp.GetRequiredService<NodeTypeRegistry>(),
+                new InputRootPolicy { ExtraRoots = [.. options.InputRoots], PipelineFolderIsRoot = options.PipelineFolderIsInputRoot },
+                new RunBudget(options.MaxRunElements, options.MaxRunNetworkCalls));
+        });
         services.TryAddSingleton<IPipelineRunner>(sp => new PipelineRunner(
             sp.GetRequiredService<PipelineValidator>(),
             sp.GetRequiredService<NodeOutputCache>(),

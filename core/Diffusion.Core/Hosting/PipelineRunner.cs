@@ -50,7 +50,7 @@ public sealed class PipelineRunner : IPipelineRunner
     /// <inheritdoc />
     public Task<PipelineRunResult> RunAsync(PipelineDefinition pipeline, RunOptions? runOptions = null, IProgress<PipelineEvent>? progress = null, CancellationToken cancellationToken = default)
     {
-        var validation = validator.Validate(pipeline);
+        var validation = validator.Validate(pipeline, null, validator.InputRoots.With(runOptions?.InputRoots, runOptions?.PipelineFolderIsInputRoot ?? true));
         if (!validation.IsValid)
         {
             throw new PipelineValidationException(validation.Issues);
@@ -114,6 +114,8 @@ public sealed class PipelineRunner : IPipelineRunner
         {
             Device = runOptions.Device ?? options.Device,
             OutputDirectory = runOptions.OutputDirectory ?? options.OutputDirectory,
+            InputRoots = [.. options.InputRoots, .. runOptions.InputRoots],
+            PipelineFolderIsInputRoot = options.PipelineFolderIsInputRoot && runOptions.PipelineFolderIsInputRoot,
         };
     }
 }

@@ -32,11 +32,12 @@ internal static class PluginManifestReader
         PluginManifest? manifest;
         try
         {
-            manifest = JsonSerializer.Deserialize<PluginManifest>(File.ReadAllText(manifestPath), JsonOptions);
+            // A regular file of at most 1 MiB: a FIFO or device named plugin.json would otherwise hang or flood the host at start.
+            manifest = JsonSerializer.Deserialize<PluginManifest>(Diffusion.Torch.Files.SafeFile.ReadAllText(manifestPath, 1 << 20, "Plugin manifest"), JsonOptions);
         }
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
         {
-            failure = Invalid(folder, null, manifestPath, ex.Message);
+            failure = Invalid(folder, null, manifestPath, ex is JsonException json ? Diffusion.Torch.Files.JsonErrors.Describe(json) : ex.Message);
             return null;
         }
 
@@ -49,6 +50,13 @@ internal static class PluginManifestReader
         if (string.IsNullOrWhiteSpace(manifest.Id))
         {
             failure = Invalid(folder, null, manifestPath, "\"id\" is empty");
+            return null;
+        }
+
+        // Ids and versions are printed in listings and messages: no escape sequences or line breaks.
+        if (manifest.Id.Any(char.IsControl) || (manifest.Version ?? "").Any(char.IsControl))
+        {
+            failure = Invalid(folder, null, manifestPath, "\"id\" or \"version\" contains control characters (escape sequences, line breaks)");
             return null;
         }
 

@@ -5,18 +5,32 @@ namespace Diffusion.Core;
 /// <summary>
 /// Checks a pipeline against the registered node types before anything runs and reports every problem at once:
 /// unknown types, unknown/missing/duplicate inputs, links to missing nodes or outputs, port type mismatches, cycles
-/// (naming the nodes in each), and params that break the schema or the node type's own rules.
+/// (naming the nodes in each), params that break the schema or the node type's own rules, and path params that leave
+/// their roots, name missing inputs or collide with another node's output (<see cref="InputRootPolicy"/>).
 /// </summary>
-public sealed class PipelineValidator(NodeTypeRegistry registry)
+/// <param name="registry">The node types.</param>
+/// <param name="inputRoots">Where inputs may be read from; null: <see cref="InputRootPolicy.Default"/>.</param>
+/// <param name="budget">The most one run may ask for; null is <see cref="RunBudget.Default"/>.</param>
+public sealed class PipelineValidator(NodeTypeRegistry registry, InputRootPolicy? inputRoots = null, RunBudget? budget = null)
 {
+    private readonly RunBudget budget = budget ?? RunBudget.Default;
+
+    /// <summary>The input roots this validator checks against.</summary>
+    public InputRootPolicy InputRoots { get; } = inputRoots ?? InputRootPolicy.Default;
+
     /// <summary>Validates; positions, when given, add line and column to each issue.</summary>
-    public ValidationResult Validate(PipelineDefinition pipeline, JsonPositionIndex? positions = null)
+    public ValidationResult Validate(PipelineDefinition pipeline, JsonPositionIndex? positions = null) => Validate(pipeline, positions, InputRoots);
+
+    /// <summary>Validates against other input roots (a run's own, see <see cref="RunOptions.InputRoots"/>).</summary>
+    public ValidationResult Validate(PipelineDefinition pipeline, JsonPositionIndex? positions, InputRootPolicy roots)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
+        ArgumentNullException.ThrowIfNull(roots);
         var issues = new List<ValidationIssue>();
-        var byId = pipeline.Nodes.ToDictionary(n => n.Id, StringComparer.Ordinal);
+        var byId = new Dictionary<string, NodeDefinition>(StringComparer.Ordinal);
         var validated = new Dictionary<string, ValidatedNode>(StringComparer.Ordinal);
         var traits = new Dictionary<string, IReadOnlyDictionary<string, IReadOnlySet<string>>>(StringComparer.Ordinal);
+        var estimates = new List<(string NodeId, string Type, ResourceEstimate Estimate)>();
         if (pipeline.Nodes.Count == 0)
         {
             issues.Add(new ValidationIssue(ValidationCodes.InvalidDocument, "The pipeline has no nodes; add at least one under \"nodes\".", "/nodes"));
@@ -24,10 +38,27 @@ public sealed class PipelineValidator(NodeTypeRegistry registry)
 
         foreach (var node in pipeline.Nodes)
         {
-            if (ValidateNode(node, byId, pipeline.BaseDirectory, traits, issues) is { } ok)
+            // The reader keeps the first of duplicate ids; a pipeline built in code may still repeat one.
+            if (!byId.TryAdd(node.Id, node))
+            {
+                issues.Add(new ValidationIssue(ValidationCodes.DuplicateKey, $"Node id \"{node.Id}\" is used by more than one node; ids must be unique.", JsonPointer.Node(node.Id), node.Id));
+            }
+        }
+
+        var baseDirectory = pipeline.BaseDirectory;
+        var pathRules = new PathRules(roots.RootsFor(baseDirectory));
+        var hints = new SuggestionBudget();
+        foreach (var node in pipeline.Nodes)
+        {
+            if (ValidateNode(node, byId, baseDirectory, pathRules, hints, traits, estimates, issues) is { } ok)
             {
                 validated[node.Id] = ok;
             }
+        }
+
+        if (issues.Count == 0)
+        {
+            issues.AddRange(BudgetCheck.Check(estimates, budget));
         }
 
         var order = TopologicalOrder(pipeline, issues);
@@ -44,11 +75,27 @@ public sealed class PipelineValidator(NodeTypeRegistry registry)
         return new ValidationResult(issues, new ValidatedPipeline(pipeline, [.. order.Select(id => validated[id])]));
     }
 
+    // "Did you mean" for a link compares the name with every node id. In a 100,000-node pipeline with thousands of bad
+    // links that is quadratic (it took minutes), so the comparisons of one validation are capped; the first hints are
+    // the ones people read.
+    private const long SuggestionComparisons = 2_000_000;
+
+    /// <summary>The name comparisons one validation may still spend on hints.</summary>
+    private sealed class SuggestionBudget
+    {
+        private long left = SuggestionComparisons;
+
+        public bool Spend(int comparisons) => (left -= comparisons) >= 0;
+    }
+
     private ValidatedNode? ValidateNode(
         NodeDefinition node,
         Dictionary<string, NodeDefinition> byId,
         string baseDirectory,
+        PathRules pathRules,
+        SuggestionBudget hints,
         Dictionary<string, IReadOnlyDictionary<string, IReadOnlySet<string>>> traits,
+        List<(string NodeId, string Type, ResourceEstimate Estimate)> estimates,
         List<ValidationIssue> issues)
     {
         if (string.IsNullOrWhiteSpace(node.Type))
@@ -72,8 +119,9 @@ public sealed class PipelineValidator(NodeTypeRegistry registry)
 
         var before = issues.Count;
         var descriptor = registered.Descriptor;
-        var resolved = ResolveInputs(node, descriptor, byId, issues);
+        var resolved = ResolveInputs(node, descriptor, byId, hints, issues);
         issues.AddRange(ParamRules.Check(node.Id, descriptor, node.Params));
+        ParamItemRules.Check(node, descriptor, issues);
         var parameters = OptionsSchema.WithDefaults(descriptor.Params, node.Params);
         if (issues.Count == before)
         {
@@ -82,7 +130,13 @@ public sealed class PipelineValidator(NodeTypeRegistry registry)
                 r => r.Key,
                 r => (IReadOnlyList<LinkedOutput>)[.. r.Value.Select(l => Linked(l, byId, baseDirectory, traits))],
                 StringComparer.Ordinal);
-            RunNodeTypeValidation(node, registered, new NodeValidationContext(node.Id, parameters, baseDirectory) { Links = links }, issues);
+            var context = new NodeValidationContext(node.Id, parameters, baseDirectory) { Links = links };
+            RunNodeTypeValidation(node, registered, context, issues);
+            pathRules.Check(node.Id, descriptor, node.Params, parameters, baseDirectory, issues);
+            if (issues.Count == before && Estimate(registered, context) is { } estimate)
+            {
+                estimates.Add((node.Id, node.Type, estimate));
+            }
         }
 
         return issues.Count == before ? new ValidatedNode(node, registered, parameters, resolved) : null;
@@ -123,15 +177,30 @@ public sealed class PipelineValidator(NodeTypeRegistry registry)
         return new LinkedOutput(link.Node, source.Type, link.Output, declared.TryGetValue(link.Output, out var set) ? set : new HashSet<string>());
     }
 
+    private static ResourceEstimate? Estimate(RegisteredNodeType registered, NodeValidationContext context)
+    {
+        try
+        {
+            return registered.NodeType.Estimate(context);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // An estimate is advice; a node type that cannot give one is checked by its own limits when it runs.
+            return null;
+        }
+    }
+
     private static void RunNodeTypeValidation(NodeDefinition node, RegisteredNodeType registered, NodeValidationContext context, List<ValidationIssue> issues)
     {
         try
         {
-            issues.AddRange(registered.NodeType.Validate(context));
+            // Materialised here so that an exception thrown while enumerating is caught below too.
+            var found = registered.NodeType.Validate(context).ToList();
+            issues.AddRange(found.Select(i => BindingMessages.Rewrite(i, node, registered.Descriptor)));
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            issues.Add(new ValidationIssue(ValidationCodes.ParamValue, $"Node \"{node.Id}\" ({node.Type}) rejected its params: {ex.Message}", JsonPointer.NodeField(node.Id, "params"), node.Id));
+            issues.Add(new ValidationIssue(ValidationCodes.ParamValue, BindingMessages.NodeValidationFailed(node, registered, ex), JsonPointer.NodeField(node.Id, "params"), node.Id));
         }
     }
 
@@ -139,6 +208,7 @@ public sealed class PipelineValidator(NodeTypeRegistry registry)
         NodeDefinition node,
         NodeTypeDescriptor descriptor,
         Dictionary<string, NodeDefinition> byId,
+        SuggestionBudget hints,
         List<ValidationIssue> issues)
     {
         var ports = descriptor.Inputs.ToDictionary(p => p.Name, StringComparer.Ordinal);
@@ -163,7 +233,7 @@ public sealed class PipelineValidator(NodeTypeRegistry registry)
             for (var i = 0; i < input.Links.Count; i++)
             {
                 var linkPointer = input.IsList ? $"{pointer}/{i}" : pointer;
-                if (ResolveLink(node, name, port, input.Links[i], linkPointer, byId, issues) is { } link)
+                if (ResolveLink(node, name, port, input.Links[i], linkPointer, byId, hints, issues) is { } link)
                 {
                     links.Add(link);
                 }
@@ -187,11 +257,12 @@ public sealed class PipelineValidator(NodeTypeRegistry registry)
         LinkReference link,
         string pointer,
         Dictionary<string, NodeDefinition> byId,
+        SuggestionBudget hints,
         List<ValidationIssue> issues)
     {
         if (!byId.TryGetValue(link.Node, out var source))
         {
-            issues.Add(new ValidationIssue(ValidationCodes.UnknownNode, $"Input \"{inputName}\" of node \"{node.Id}\" links to node \"{link.Node}\", which does not exist.{Suggestions.DidYouMean(link.Node, byId.Keys)}", pointer, node.Id, inputName, link.ToString()));
+            issues.Add(new ValidationIssue(ValidationCodes.UnknownNode, $"Input \"{inputName}\" of node \"{node.Id}\" links to node \"{link.Node}\", which does not exist.{Suggestions.DidYouMean(link.Node, byId.Keys, hints.Spend(byId.Count))}", pointer, node.Id, inputName, link.ToString()));
             return null;
         }
 
@@ -226,18 +297,37 @@ public sealed class PipelineValidator(NodeTypeRegistry registry)
     /// <summary>Kahn's order over the links as written; reports each cycle (strongly connected component) by its nodes.</summary>
     private static List<string>? TopologicalOrder(PipelineDefinition pipeline, List<ValidationIssue> issues)
     {
-        var ids = pipeline.Nodes.Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
-        var edges = pipeline.Nodes.ToDictionary(
-            n => n.Id,
-            n => n.Inputs.Values.SelectMany(i => i.Links).Select(l => l.Node).Where(ids.Contains).Distinct(StringComparer.Ordinal).ToList(),
-            StringComparer.Ordinal);
-        var cycles = StronglyConnected(pipeline.Nodes.Select(n => n.Id).ToList(), edges)
+        var ids = new List<string>();
+        var edges = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var node in pipeline.Nodes)
+        {
+            if (!edges.ContainsKey(node.Id))
+            {
+                ids.Add(node.Id);
+                edges[node.Id] = [];
+            }
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var node in pipeline.Nodes)
+        {
+            if (!seen.Add(node.Id))
+            {
+                continue; // a duplicate id, reported already
+            }
+
+            edges[node.Id].AddRange(node.Inputs.Values.SelectMany(i => i.Links).Select(l => l.Node).Where(edges.ContainsKey).Distinct(StringComparer.Ordinal));
+        }
+
+        var cycles = StronglyConnected(ids, edges)
             .Where(c => c.Count > 1 || edges[c[0]].Contains(c[0]))
             .ToList();
         foreach (var cycle in cycles)
         {
-            var path = string.Join(" -> ", cycle.Append(cycle[0]).Select(c => $"\"{c}\""));
-            issues.Add(new ValidationIssue(ValidationCodes.Cycle, $"Nodes {path} form a cycle: a node cannot depend on its own output. Break one of these links.", JsonPointer.Node(cycle[0]), cycle[0], Received: string.Join(",", cycle)));
+            const int shown = 20;
+            var path = string.Join(" -> ", cycle.Take(shown).Append(cycle[0]).Select(c => $"\"{c}\""));
+            var more = cycle.Count > shown ? $" (and {cycle.Count - shown} more nodes)" : "";
+            issues.Add(new ValidationIssue(ValidationCodes.Cycle, $"Nodes {path}{more} form a cycle: a node cannot depend on its own output. Break one of these links.", JsonPointer.Node(cycle[0]), cycle[0], Received: string.Join(",", cycle.Take(shown))));
         }
 
         if (cycles.Count > 0)
@@ -255,7 +345,7 @@ public sealed class PipelineValidator(NodeTypeRegistry registry)
             }
         }
 
-        var ready = new Queue<string>(pipeline.Nodes.Select(n => n.Id).Where(id => remaining[id] == 0));
+        var ready = new Queue<string>(ids.Where(id => remaining[id] == 0));
         var order = new List<string>();
         while (ready.TryDequeue(out var id))
         {
@@ -272,7 +362,10 @@ public sealed class PipelineValidator(NodeTypeRegistry registry)
         return order;
     }
 
-    /// <summary>Tarjan's strongly connected components; recursive, which is fine for graphs of thousands of nodes.</summary>
+    /// <summary>
+    /// Tarjan's strongly connected components with an explicit stack: a chain of 100,000 nodes would overflow the call
+    /// stack of a recursive version.
+    /// </summary>
     private static List<List<string>> StronglyConnected(List<string> nodes, Dictionary<string, List<string>> edges)
     {
         var index = 0;
@@ -281,44 +374,64 @@ public sealed class PipelineValidator(NodeTypeRegistry registry)
         var onStack = new HashSet<string>(StringComparer.Ordinal);
         var stack = new Stack<string>();
         var result = new List<List<string>>();
+        var work = new Stack<(string Node, int NextEdge)>();
 
-        void Visit(string v)
+        foreach (var start in nodes)
         {
-            indices[v] = lowLinks[v] = index++;
-            stack.Push(v);
-            onStack.Add(v);
-            foreach (var w in edges[v])
+            if (indices.ContainsKey(start))
             {
-                if (!indices.ContainsKey(w))
-                {
-                    Visit(w);
-                    lowLinks[v] = Math.Min(lowLinks[v], lowLinks[w]);
-                }
-                else if (onStack.Contains(w))
-                {
-                    lowLinks[v] = Math.Min(lowLinks[v], indices[w]);
-                }
+                continue;
             }
 
-            if (lowLinks[v] == indices[v])
+            work.Push((start, 0));
+            indices[start] = lowLinks[start] = index++;
+            stack.Push(start);
+            onStack.Add(start);
+            while (work.Count > 0)
             {
-                var component = new List<string>();
-                string w;
-                do
+                var (v, next) = work.Pop();
+                var successors = edges[v];
+                if (next < successors.Count)
                 {
-                    w = stack.Pop();
-                    onStack.Remove(w);
-                    component.Add(w);
-                }
-                while (w != v);
-                component.Reverse();
-                result.Add(component);
-            }
-        }
+                    work.Push((v, next + 1));
+                    var w = successors[next];
+                    if (!indices.ContainsKey(w))
+                    {
+                        indices[w] = lowLinks[w] = index++;
+                        stack.Push(w);
+                        onStack.Add(w);
+                        work.Push((w, 0));
+                    }
+                    else if (onStack.Contains(w))
+                    {
+                        lowLinks[v] = Math.Min(lowLinks[v], indices[w]);
+                    }
 
-        foreach (var v in nodes.Where(v => !indices.ContainsKey(v)))
-        {
-            Visit(v);
+                    continue;
+                }
+
+                // v is finished: close its component if it is a root, then pass its low link to its caller.
+                if (lowLinks[v] == indices[v])
+                {
+                    var component = new List<string>();
+                    string w;
+                    do
+                    {
+                        w = stack.Pop();
+                        onStack.Remove(w);
+                        component.Add(w);
+                    }
+                    while (w != v);
+                    component.Reverse();
+                    result.Add(component);
+                }
+
+                if (work.Count > 0)
+                {
+                    var caller = work.Peek().Node;
+                    lowLinks[caller] = Math.Min(lowLinks[caller], lowLinks[v]);
+                }
+            }
         }
 
         return result;

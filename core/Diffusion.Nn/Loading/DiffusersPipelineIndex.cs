@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Diffusion.Torch.Files;
 
 namespace Diffusion.Nn;
 
@@ -51,7 +52,7 @@ public sealed class DiffusersPipelineIndex
         JsonObject root;
         try
         {
-            root = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InvalidDataException($"Pipeline index '{path}' is not a JSON object.");
+            root = JsonNode.Parse(SafeFile.ReadAllText(path, ConfigReader.MaxConfigBytes, "Pipeline index")) as JsonObject ?? throw new InvalidDataException($"Pipeline index '{path}' is not a JSON object.");
         }
         catch (JsonException e)
         {

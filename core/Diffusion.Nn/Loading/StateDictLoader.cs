@@ -19,11 +19,8 @@ public static class StateDictLoader
     {
         ArgumentNullException.ThrowIfNull(module);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"Weights file '{path}' does not exist.", path);
-        }
 
+        // SafeTensors says "does not exist", "is a directory" or "is a FIFO" itself, without opening anything but a file.
         IReadOnlyDictionary<string, Tensor> tensors;
         try
         {

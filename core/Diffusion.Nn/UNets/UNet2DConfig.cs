@@ -110,16 +110,24 @@ public sealed record UNet2DConfig
     public ResnetTimeConditioning TimeConditioning =>
         ResnetTimeScaleShift == "scale_shift" ? ResnetTimeConditioning.ScaleShift : ResnetTimeConditioning.Default;
 
-    /// <summary>Reads a diffusers <c>config.json</c>.</summary>
+    /// <summary>The largest config.json read (1 MiB; diffusers' configs are about 1 KB).</summary>
+    public const long MaxConfigBytes = 1 << 20;
+
+    /// <summary>Reads a diffusers <c>config.json</c> (a regular file of at most <see cref="MaxConfigBytes"/>).</summary>
     /// <exception cref="InvalidDataException">The file is not a UNet2DModel config or holds unsupported values.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     public static UNet2DConfig Load(string path)
     {
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = Diffusion.Torch.Files.SafeFile.ReadAllText(path, MaxConfigBytes, "UNet2D config");
         }
-        catch (IOException e)
+        catch (Diffusion.Torch.Files.FileRefusedException e)
+        {
+            throw new InvalidDataException(e.Message, e);
+        }
+        catch (Exception e) when (e is IOException and not FileNotFoundException)
         {
             throw new InvalidDataException($"Cannot read UNet2D config '{path}': {e.Message}", e);
         }
@@ -142,9 +150,9 @@ public sealed record UNet2DConfig
             throw new InvalidDataException($"UNet2D config {source} is not valid JSON: {e.Message}", e);
         }
 
-        if (root["_class_name"]?.GetValue<string>() is string className && className != ClassName)
+        if (root["_class_name"] is { } classNode && (classNode is not JsonValue classValue || !classValue.TryGetValue<string>(out var className) || className != ClassName))
         {
-            throw new InvalidDataException($"UNet2D config {source}: _class_name is '{className}', expected '{ClassName}'.");
+            throw new InvalidDataException($"UNet2D config {source}: _class_name is {classNode.ToJsonString()}, expected \"{ClassName}\".");
         }
 
         foreach (var key in root.Select(kv => kv.Key).Where(k => k.StartsWith('_')).ToList())
@@ -154,12 +162,13 @@ public sealed record UNet2DConfig
 
         if (root["sample_size"] is JsonArray size)
         {
-            if (size.Count != 2 || size[0]?.GetValue<int>() != size[1]?.GetValue<int>())
+            if (size.Count != 2 || size[0] is not JsonValue height || size[1] is not JsonValue width
+                || !height.TryGetValue<int>(out var h) || !width.TryGetValue<int>(out var w) || h != w)
             {
-                throw new InvalidDataException($"UNet2D config {source}: field 'sample_size' = {size.ToJsonString()} is not supported: only square sizes.");
+                throw new InvalidDataException($"UNet2D config {source}: field 'sample_size' = {size.ToJsonString()} is not supported: only square sizes (one whole number, or [n, n]).");
             }
 
-            root["sample_size"] = size[0]!.GetValue<int>();
+            root["sample_size"] = h;
         }
 
         UNet2DConfig config;
@@ -170,7 +179,7 @@ public sealed record UNet2DConfig
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"UNet2D config {source}: {e.Message}", e);
+            throw new InvalidDataException($"UNet2D config {source}: {Diffusion.Torch.Files.JsonErrors.Describe(e)}", e);
         }
 
         config.Validate(source);
@@ -183,7 +192,7 @@ public sealed record UNet2DConfig
         ArgumentNullException.ThrowIfNull(config);
         if (config["_class_name"] is JsonNode name)
         {
-            return name.GetValue<string>() == ClassName;
+            return name is JsonValue value && value.TryGetValue<string>(out var text) && text == ClassName;
         }
 
         // UNet2DConditionModel has cross_attention_dim and CrossAttn blocks; AutoencoderKL and CLIP lack down_block_types / layers_per_block.
@@ -192,7 +201,7 @@ public sealed record UNet2DConfig
             && !config.ContainsKey("cross_attention_dim")
             && !config.ContainsKey("latent_channels")
             && config["down_block_types"] is JsonArray blocks
-            && blocks.All(b => b?.GetValue<string>().Contains("CrossAttn", StringComparison.Ordinal) == false);
+            && blocks.All(b => b is JsonValue v && v.TryGetValue<string>(out var type) && !type.Contains("CrossAttn", StringComparison.Ordinal));
     }
 
     /// <summary>This config as diffusers-style JSON (with <c>_class_name</c>).</summary>
@@ -213,12 +222,22 @@ public sealed record UNet2DConfig
     /// <exception cref="InvalidDataException">A value is unsupported or inconsistent.</exception>
     public void Validate(string source)
     {
-        var problems = new List<string>();
+        var problems = Problems();
+        if (problems.Count > 0)
+        {
+            throw new InvalidDataException($"UNet2D config {source}: {string.Join("; ", problems.Select(p => p.Message))}.");
+        }
+    }
+
+    /// <summary>Every unsupported or inconsistent value, by field (snake_case, as in config.json), for pointing at params.</summary>
+    public IReadOnlyList<(string Field, string Message)> Problems()
+    {
+        var problems = new List<(string Field, string Message)>();
         void Require(bool ok, string field, object? value, string expected)
         {
             if (!ok)
             {
-                problems.Add($"field '{field}' = {JsonSerializer.Serialize(value)} is not supported ({expected})");
+                problems.Add((field, $"field '{field}' = {JsonSerializer.Serialize(value)} is not supported ({expected})"));
             }
         }
 
@@ -240,9 +259,60 @@ public sealed record UNet2DConfig
         Require(UpBlockTypes.All(t => t is "UpBlock2D" or "AttnUpBlock2D"), "up_block_types", UpBlockTypes, "supported: UpBlock2D, AttnUpBlock2D");
         Require(DownBlockTypes.Count == BlockOutChannels.Count, "down_block_types", DownBlockTypes, $"needs one entry per block_out_channels ({BlockOutChannels.Count})");
         Require(UpBlockTypes.Count == BlockOutChannels.Count, "up_block_types", UpBlockTypes, $"needs one entry per block_out_channels ({BlockOutChannels.Count})");
-        if (problems.Count > 0)
+        if (problems.Count == 0)
         {
-            throw new InvalidDataException($"UNet2D config {source}: {string.Join("; ", problems)}.");
+            RequireShapesFit(Require);
+        }
+
+        return problems;
+    }
+
+    /// <summary>
+    /// Checks that the blocks fit together, which libtorch would otherwise find mid-forward with a C++ shape error:
+    /// every downsampling halves the side, so the side must divide by 2^(stages − 1) for the decoder's skip connections
+    /// to line up; GroupNorm needs its groups to divide every stage's channels; attention needs the head width to
+    /// divide the channels of every stage that has attention.
+    /// </summary>
+    private void RequireShapesFit(Action<bool, string, object?, string> require)
+    {
+        var stages = BlockOutChannels.Count;
+        if (SampleSize is { } side)
+        {
+            var factor = stages > 31 ? long.MaxValue : 1L << (stages - 1);
+            require(side > 0 && side % factor == 0, "sample_size", side, $"must be a positive multiple of {factor} = 2^(stages - 1) for {stages} stages, or the decoder's skip connections do not line up");
+        }
+
+        var groups = NormNumGroups!.Value;
+        var badGroups = BlockOutChannels.Where(c => c % groups != 0).ToList();
+        require(badGroups.Count == 0, "norm_num_groups", groups, $"must divide every entry of block_out_channels (not {string.Join(", ", badGroups)})");
+
+        var attended = new List<int>();
+        for (var i = 0; i < stages; i++)
+        {
+            if (DownBlockTypes[i] == "AttnDownBlock2D")
+            {
+                attended.Add(BlockOutChannels[i]);
+            }
+
+            if (UpBlockTypes[i] == "AttnUpBlock2D")
+            {
+                attended.Add(BlockOutChannels[stages - 1 - i]);
+            }
+        }
+
+        if (MidBlockType is not null && AddAttention)
+        {
+            attended.Add(BlockOutChannels[^1]);
+            if (AttnNormNumGroups is { } attentionGroups)
+            {
+                require(attentionGroups > 0 && BlockOutChannels[^1] % attentionGroups == 0, "attn_norm_num_groups", attentionGroups, $"must be positive and divide the mid block's {BlockOutChannels[^1]} channels");
+            }
+        }
+
+        if (AttentionHeadDim is { } headDim)
+        {
+            var badHeads = attended.Distinct().Where(c => c % headDim != 0).ToList();
+            require(badHeads.Count == 0, "attention_head_dim", headDim, $"must divide the channels of every stage with attention (not {string.Join(", ", badHeads)})");
         }
     }
 
@@ -253,6 +323,9 @@ public sealed record UNet2DConfig
             PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
             NumberHandling = JsonNumberHandling.AllowReadingFromString,
+
+            // "block_out_channels": null must be an error here, not a null list that fails later.
+            RespectNullableAnnotations = true,
         };
         options.MakeReadOnly(populateMissingResolver: true);
         return options;

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Diffusion.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Diffusion.Torch.Files;
 
 namespace Diffusion.Sdk;
 
@@ -62,7 +63,7 @@ public static class DiffusersSchedulerComponents
         JsonObject config;
         try
         {
-            config = JsonNode.Parse(File.ReadAllText(configPath)) as JsonObject
+            config = JsonNode.Parse(SafeFile.ReadAllText(configPath, 1 << 20, "Scheduler config")) as JsonObject
                 ?? throw new InvalidDataException($"Scheduler config '{configPath}' is not a JSON object.");
         }
         catch (JsonException e)

@@ -70,12 +70,16 @@ internal static class NativeLocator
         yield return Path.Combine(app, "runtimes", Rid, "native");
     }
 
-    /// <summary>NuGet global package folders: NUGET_PACKAGES, the one baked in at build time, then ~/.nuget/packages.</summary>
+    /// <summary>
+    /// NuGet global package folders: NUGET_PACKAGES, the app's own restore folder (written into its runtimeconfig by the
+    /// Diffusion.Hosting package), the one baked in when Diffusion.Torch was built, then ~/.nuget/packages.
+    /// </summary>
     public static IEnumerable<string> NuGetRoots()
     {
         var roots = new[]
         {
             Environment.GetEnvironmentVariable("NUGET_PACKAGES"),
+            AppContext.GetData("Diffusion.Torch.NuGetPackageRoot") as string,
             BuildInfo.NuGetPackageRoot,
             Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"),
         };

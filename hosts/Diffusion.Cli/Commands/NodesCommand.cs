@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Diffusion.Cli.Rendering;
 using Diffusion.Contracts;
 using Diffusion.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,7 +28,7 @@ internal sealed class NodesCommand : Command<NodesCommand.Settings>
             var table = new Table().AddColumn("type").AddColumn("category").AddColumn("plugin").AddColumn("description");
             foreach (var t in registry.All)
             {
-                table.AddRow(Markup.Escape(t.Descriptor.Name), Markup.Escape(t.Descriptor.Category), Markup.Escape(t.PluginId), Markup.Escape(t.Descriptor.Description));
+                table.AddRow(Text(t.Descriptor.Name), Text(t.Descriptor.Category), Text(t.PluginId), Text(t.Descriptor.Description));
             }
 
             AnsiConsole.Write(table);
@@ -36,22 +37,22 @@ internal sealed class NodesCommand : Command<NodesCommand.Settings>
 
         if (!registry.TryGet(settings.Type, out var registered))
         {
-            Console.Error.WriteLine($"Unknown node type \"{settings.Type}\".{Suggestions.DidYouMean(settings.Type, registry.Names)} Run `diffuse nodes` for the list.");
+            Console.Error.WriteLine(TerminalText.Clean($"Unknown node type \"{settings.Type}\".{Suggestions.DidYouMean(settings.Type, registry.Names)} Run `diffuse nodes` for the list."));
             return ExitCodes.InvalidInput;
         }
 
         var d = registered.Descriptor;
-        AnsiConsole.MarkupLineInterpolated($"[bold]{d.Name}[/] ({d.Category}, plugin {registered.PluginId}){(d.HasSideEffects ? ", writes files" : "")}");
-        AnsiConsole.WriteLine(d.Description);
+        AnsiConsole.MarkupLineInterpolated($"[bold]{TerminalText.Clean(d.Name)}[/] ({TerminalText.Clean(d.Category)}, plugin {TerminalText.Clean(registered.PluginId)}){(d.HasSideEffects ? ", writes files" : "")}");
+        AnsiConsole.WriteLine(TerminalText.Clean(d.Description));
         var ports = new Table().AddColumn("port").AddColumn("direction").AddColumn("type").AddColumn("").AddColumn("description");
         foreach (var p in d.Inputs)
         {
-            ports.AddRow(Markup.Escape(p.Name), "in", Markup.Escape(p.Type.Name), (p.Optional ? "optional " : "") + (p.Variadic ? "list" : ""), Markup.Escape(p.Description));
+            ports.AddRow(Text(p.Name), "in", Text(p.Type.Name), (p.Optional ? "optional " : "") + (p.Variadic ? "list" : ""), Text(p.Description));
         }
 
         foreach (var p in d.Outputs)
         {
-            ports.AddRow(Markup.Escape(p.Name), "out", Markup.Escape(p.Type.Name), "", Markup.Escape(p.Description));
+            ports.AddRow(Text(p.Name), "out", Text(p.Type.Name), "", Text(p.Description));
         }
 
         AnsiConsole.Write(ports);
@@ -59,10 +60,21 @@ internal sealed class NodesCommand : Command<NodesCommand.Settings>
         foreach (var p in d.Params)
         {
             var range = p.Choices is { Count: > 0 } c ? string.Join(" | ", c) : p.Minimum is null && p.Maximum is null ? "" : $"[{p.Minimum?.ToString() ?? "-inf"}, {p.Maximum?.ToString() ?? "inf"}]";
-            parameters.AddRow(Markup.Escape(p.Name), p.Kind.ToString().ToLowerInvariant(), Markup.Escape(p.Required ? "(required)" : p.Default?.ToJsonString() ?? "null"), Markup.Escape(range), Markup.Escape(p.Description));
+            var kind = p.Kind.ToString().ToLowerInvariant() + p.Path switch
+            {
+                Diffusion.Contracts.PathKind.InputFile => " (input file)",
+                Diffusion.Contracts.PathKind.InputFolder => " (input folder)",
+                Diffusion.Contracts.PathKind.InputFileOrFolder => " (input file or folder)",
+                Diffusion.Contracts.PathKind.OutputFile => " (output file)",
+                Diffusion.Contracts.PathKind.OutputFolder => " (output folder)",
+                _ => "",
+            };
+            parameters.AddRow(Text(p.Name), kind, Text(p.Required ? "(required)" : p.Default?.ToJsonString() ?? "null"), Text(range), Text(p.Description));
         }
 
         AnsiConsole.Write(parameters);
         return ExitCodes.Success;
     }
+
+    private static string Text(string? value) => Markup.Escape(TerminalText.Clean(value));
 }

@@ -12,9 +12,14 @@ internal static class PipelineFileCheck
     /// The reader and the validator both report a node without a type (see <see cref="PipelineValidator"/>), so
     /// identical issues are printed once.
     /// </summary>
-    public static ValidatedPipeline? ReadAndValidate(IPipelineRunner runner, PipelineFileSettings settings)
+    public static ValidatedPipeline? ReadAndValidate(IPipelineRunner runner, PipelineFileSettings settings) =>
+        ReadAndValidate(runner, settings, out _);
+
+    /// <summary>As above, also handing back where each pointer is in the file (for problems found later, before the run).</summary>
+    public static ValidatedPipeline? ReadAndValidate(IPipelineRunner runner, PipelineFileSettings settings, out JsonPositionIndex positions)
     {
         var read = runner.ReadFile(settings.Pipeline, settings.Overrides);
+        positions = read.Positions;
         var issues = read.Issues.ToList();
         ValidatedPipeline? validated = null;
         if (read.Pipeline is not null)

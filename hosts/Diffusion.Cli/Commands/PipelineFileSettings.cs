@@ -13,4 +13,8 @@ internal class PipelineFileSettings : GlobalSettings
     [CommandOption("--set <OVERRIDE>")]
     [Description("Override a param: node.params.name=value (repeatable).")]
     public string[] Overrides { get; init; } = [];
+
+    [CommandOption("--input-root <DIR>")]
+    [Description("Another folder inputs may be read from (repeatable). By default only the pipeline file's folder and the data/ and models/ folders beside it.")]
+    public string[] InputRoots { get; init; } = [];
 }

@@ -1,3 +1,4 @@
+using Diffusion.Cli.Rendering;
 using Diffusion.Core;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -10,7 +11,7 @@ internal static class PluginWarnings
     {
         foreach (var failure in provider.GetRequiredService<PluginInventory>().Failed)
         {
-            Console.Error.WriteLine($"warning: plugin {failure.PluginId ?? failure.Folder} not loaded ({failure.Kind}): {failure.Message}");
+            Console.Error.WriteLine(TerminalText.Clean($"warning: plugin {failure.PluginId ?? failure.Folder} not loaded ({failure.Kind}): {failure.Message}"));
         }
     }
 }

@@ -1,3 +1,4 @@
+using Diffusion.Cli.Rendering;
 using Diffusion.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
@@ -15,16 +16,18 @@ internal sealed class PluginsCommand : Command<GlobalSettings>
         var table = new Table().AddColumn("plugin").AddColumn("version").AddColumn("state").AddColumn("folder").AddColumn("node types / reason");
         foreach (var p in inventory.Loaded)
         {
-            table.AddRow(Markup.Escape(p.Manifest.Id), Markup.Escape(p.Manifest.Version), "[green]loaded[/]", Markup.Escape(p.Folder), Markup.Escape(string.Join(", ", p.NodeTypes)));
+            table.AddRow(Text(p.Manifest.Id), Text(p.Manifest.Version), "[green]loaded[/]", Text(p.Folder), Text(string.Join(", ", p.NodeTypes)));
         }
 
         foreach (var f in inventory.Failed)
         {
-            table.AddRow(Markup.Escape(f.PluginId ?? "?"), "", $"[red]{Markup.Escape(f.Kind.ToString())}[/]", Markup.Escape(f.Folder), Markup.Escape(f.Message));
+            table.AddRow(Text(f.PluginId ?? "?"), "", $"[red]{Markup.Escape(f.Kind.ToString())}[/]", Text(f.Folder), Text(f.Message));
         }
 
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLineInterpolated($"{inventory.Loaded.Count} loaded, {inventory.Failed.Count} refused");
         return ExitCodes.Success;
     }
+
+    private static string Text(string? value) => Markup.Escape(TerminalText.Clean(value));
 }

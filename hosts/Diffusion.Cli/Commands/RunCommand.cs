@@ -32,6 +32,20 @@ internal sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         [CommandOption("--parallel <N>")]
         [Description("Independent nodes run at once (default: 1 on the CPU, where each node already uses every core; 2 on CUDA).")]
         public int? Parallel { get; init; }
+
+        [CommandOption("--overwrite")]
+        [Description("Let outputs replace existing files (regular files only). Without it a run that would replace a file stops before it starts.")]
+        public bool Overwrite { get; init; }
+
+        public override Spectre.Console.ValidationResult Validate()
+        {
+            if (Parallel is < 1 or > 64)
+            {
+                return Spectre.Console.ValidationResult.Error($"--parallel {Parallel} is out of range: give 1 to 64 nodes at once.");
+            }
+
+            return string.IsNullOrWhiteSpace(Out) ? Spectre.Console.ValidationResult.Error("--out needs a folder.") : base.Validate();
+        }
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -39,7 +53,7 @@ internal sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         using var provider = HostFactory.Create(settings);
         PluginWarnings.Print(provider);
         var runner = provider.GetRequiredService<IPipelineRunner>();
-        var pipeline = PipelineFileCheck.ReadAndValidate(runner, settings);
+        var pipeline = PipelineFileCheck.ReadAndValidate(runner, settings, out var positions);
         if (pipeline is null)
         {
             return ExitCodes.InvalidInput;
@@ -71,19 +85,32 @@ internal sealed class RunCommand : AsyncCommand<RunCommand.Settings>
                 Device = settings.Device,
                 OutputDirectory = settings.Out,
                 UseCache = !settings.NoCache,
+                Overwrite = settings.Overwrite,
                 // Two torch-heavy nodes on the CPU oversubscribe the cores (OpenMP teams spin against each other):
                 // a sampler comparison took 589 s with two nodes at once at libtorch's default threads, 50 s at one thread each.
                 MaxParallelism = settings.Parallel ?? (Diffusion.Torch.TorchRuntime.ResolveDevice(settings.Device).type == TorchSharp.DeviceType.CUDA ? 2 : 1),
             };
             var renderer = new ProgressRenderer();
-            var result = ProgressRenderer.Interactive
-                ? await renderer.RunWithBarsAsync(sink => runner.RunAsync(pipeline, options, new CallbackProgress<PipelineEvent>(sink), cancel.Token)).ConfigureAwait(false)
-                : await runner.RunAsync(pipeline, options, new CallbackProgress<PipelineEvent>(renderer.WritePlain), cancel.Token).ConfigureAwait(false);
+            PipelineRunResult result;
+            try
+            {
+                result = ProgressRenderer.Interactive
+                    ? await renderer.RunWithBarsAsync(sink => runner.RunAsync(pipeline, options, new CallbackProgress<PipelineEvent>(sink), cancel.Token)).ConfigureAwait(false)
+                    : await runner.RunAsync(pipeline, options, new CallbackProgress<PipelineEvent>(renderer.WritePlain), cancel.Token).ConfigureAwait(false);
+            }
+            catch (PipelineValidationException invalid)
+            {
+                // Found just before the run, with the output folder known: an output that exists, a link out of --out.
+                IssuePrinter.Print(settings.Pipeline, [.. invalid.Issues.Select(i => PipelineReader.Locate(i, positions))]);
+                return ExitCodes.InvalidInput;
+            }
+
             PrintSummary(result, pipeline);
             return result.Status switch
             {
                 RunStatus.Succeeded => ExitCodes.Success,
                 RunStatus.Cancelled => ExitCodes.Cancelled,
+                _ when result.Failures.Any(f => f.InvalidInput) => ExitCodes.InvalidInput,
                 _ => ExitCodes.RunFailed,
             };
         }
@@ -120,7 +147,7 @@ internal sealed class RunCommand : AsyncCommand<RunCommand.Settings>
             {
                 foreach (var name in names)
                 {
-                    table.AddColumn(new TableColumn(Markup.Escape(name)).RightAligned());
+                    table.AddColumn(new TableColumn(Text(name)).RightAligned());
                 }
             }
             else
@@ -132,8 +159,8 @@ internal sealed class RunCommand : AsyncCommand<RunCommand.Settings>
             {
                 string Format(double v) => v.ToString("G5", CultureInfo.InvariantCulture);
                 table.AddRow(wide
-                    ? [Markup.Escape(node), Markup.Escape(set.Label), .. names.Select(n => set.Values.TryGetValue(n, out var v) ? Format(v) : "")]
-                    : [Markup.Escape(node), Markup.Escape(set.Label), Markup.Escape(string.Join("  ", set.Values.Select(kv => $"{kv.Key}={Format(kv.Value)}")))]);
+                    ? [Text(node), Text(set.Label), .. names.Select(n => set.Values.TryGetValue(n, out var v) ? Format(v) : "")]
+                    : [Text(node), Text(set.Label), Text(string.Join("  ", set.Values.Select(kv => $"{kv.Key}={Format(kv.Value)}")))]);
             }
 
             AnsiConsole.Write(table);
@@ -141,14 +168,16 @@ internal sealed class RunCommand : AsyncCommand<RunCommand.Settings>
 
         foreach (var file in result.Outputs.SelectMany(o => o.Value.Values.Where(v => v.Key == "file").Select(v => v.Value)).OfType<string>())
         {
-            AnsiConsole.MarkupLineInterpolated($"wrote [green]{file}[/]");
+            AnsiConsole.MarkupLineInterpolated($"wrote [green]{TerminalText.Clean(file)}[/]");
         }
 
         foreach (var failure in result.Failures)
         {
-            AnsiConsole.MarkupLineInterpolated($"[red]{failure.Message}[/]");
+            AnsiConsole.MarkupLineInterpolated($"[red]{TerminalText.Clean(failure.Message)}[/]");
         }
 
-        AnsiConsole.MarkupLineInterpolated($"run {result.RunId}: {result.Status.ToString().ToLowerInvariant()} in {result.Elapsed.TotalSeconds:F1}s");
+        AnsiConsole.MarkupLineInterpolated($"run {TerminalText.Clean(result.RunId)}: {result.Status.ToString().ToLowerInvariant()} in {result.Elapsed.TotalSeconds:F1}s");
     }
+
+    private static string Text(string? value) => Markup.Escape(TerminalText.Clean(value));
 }

@@ -1,3 +1,4 @@
+using Diffusion.Cli.Rendering;
 using Diffusion.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
@@ -18,7 +19,7 @@ internal sealed class ValidateCommand : Command<PipelineFileSettings>
             return ExitCodes.InvalidInput;
         }
 
-        AnsiConsole.MarkupLineInterpolated($"[green]{settings.Pipeline}: valid ({pipeline.Nodes.Count} nodes)[/]");
+        AnsiConsole.MarkupLineInterpolated($"[green]{TerminalText.Clean(settings.Pipeline)}: valid ({pipeline.Nodes.Count} nodes)[/]");
         return ExitCodes.Success;
     }
 }

@@ -10,12 +10,13 @@ internal static class IssuePrinter
 {
     public static void Print(string file, IReadOnlyList<ValidationIssue> issues)
     {
+        file = TerminalText.Clean(file);
         Console.Error.WriteLine($"{file}: {issues.Count} problem(s)");
         foreach (var issue in issues)
         {
             var where = issue.Line is { } line ? $"{file}:{line}:{issue.Column}" : file;
             var pointer = issue.Pointer.Length == 0 ? "/" : issue.Pointer;
-            Console.Error.WriteLine($"  {where} {pointer}: {issue.Message} [{issue.Code}]");
+            Console.Error.WriteLine(TerminalText.Clean($"  {where} {pointer}: {issue.Message} [{issue.Code}]"));
         }
     }
 }

@@ -36,7 +36,7 @@ internal sealed class ProgressRenderer
             lastPlainLine[e.NodeId!] = e.Timestamp;
         }
 
-        Console.Out.WriteLine($"{e.Timestamp.ToLocalTime():HH:mm:ss} {line}");
+        Console.Out.WriteLine(TerminalText.Clean($"{e.Timestamp.ToLocalTime():HH:mm:ss} {line}"));
         Console.Out.Flush();
     }
 
@@ -50,7 +50,7 @@ internal sealed class ProgressRenderer
             .StartAsync(async progress =>
             {
                 var tasks = new ConcurrentDictionary<string, ProgressTask>(StringComparer.Ordinal);
-                ProgressTask TaskFor(PipelineEvent e) => tasks.GetOrAdd(e.NodeId!, id => progress.AddTask(Markup.Escape($"{id} ({e.NodeType})"), maxValue: 1));
+                ProgressTask TaskFor(PipelineEvent e) => tasks.GetOrAdd(e.NodeId!, id => progress.AddTask(Text($"{id} ({e.NodeType})"), maxValue: 1));
                 result = await run(e =>
                 {
                     switch (e.Kind)
@@ -64,7 +64,7 @@ internal sealed class ProgressRenderer
                             task.Value = e.Step ?? 0;
                             if (e.Values is { Count: > 0 } values)
                             {
-                                task.Description = Markup.Escape($"{e.NodeId} ({e.NodeType}) " + string.Join(" ", values.Select(v => $"{v.Key}={v.Value.ToString("G4", CultureInfo.InvariantCulture)}")));
+                                task.Description = Text($"{e.NodeId} ({e.NodeType}) " + string.Join(" ", values.Select(v => $"{v.Key}={v.Value.ToString("G4", CultureInfo.InvariantCulture)}")));
                             }
 
                             break;
@@ -73,14 +73,14 @@ internal sealed class ProgressRenderer
                             done.Value = done.MaxValue;
                             if (e.Kind == PipelineEventKind.NodeCached)
                             {
-                                done.Description = Markup.Escape($"{e.NodeId} ({e.NodeType}) [cached]");
+                                done.Description = Text($"{e.NodeId} ({e.NodeType}) [cached]");
                             }
 
                             done.StopTask();
                             break;
                         case PipelineEventKind.NodeFailed or PipelineEventKind.NodeSkipped:
                             var failed = TaskFor(e);
-                            failed.Description = $"[red]{Markup.Escape($"{e.NodeId} ({e.NodeType}) {e.Kind.ToString().ToLowerInvariant()[4..]}")}[/]";
+                            failed.Description = $"[red]{Text($"{e.NodeId} ({e.NodeType}) {e.Kind.ToString().ToLowerInvariant()[4..]}")}[/]";
                             failed.StopTask();
                             break;
                     }
@@ -103,6 +103,8 @@ internal sealed class ProgressRenderer
         PipelineEventKind.RunCancelled => $"run {e.RunId} cancelled",
         _ => null,
     };
+
+    private static string Text(string value) => Markup.Escape(TerminalText.Clean(value));
 
     private static string Values(PipelineEvent e) =>
         e.Values is { Count: > 0 } values ? " " + string.Join(" ", values.Select(v => $"{v.Key}={v.Value.ToString("G4", CultureInfo.InvariantCulture)}")) : "";

@@ -19,7 +19,13 @@ internal sealed class GaussianMixtureDenoiserNode : NodeType<GaussianMixtureDeno
         GaussianMixture.Problems(options).Select(p => context.ParamIssue(p.Param, p.Message));
 
     protected override IReadOnlyDictionary<string, IReadOnlySet<string>> OutputTraits(GaussianMixtureDenoiserOptions options, NodeValidationContext context) =>
-        new Dictionary<string, IReadOnlySet<string>> { ["denoiser"] = ComponentTraits.OfPrediction(options.Prediction) };
+        new Dictionary<string, IReadOnlySet<string>>
+        {
+            ["denoiser"] = new HashSet<string>(ComponentTraits.OfPrediction(options.Prediction), StringComparer.Ordinal)
+            {
+                ComponentTraits.OfSampleShape([GaussianMixture.FromParams(options).Dimension]),
+            },
+        };
 
     protected override Task<NodeOutputs> ExecuteAsync(INodeExecutionContext context, GaussianMixtureDenoiserOptions options)
     {

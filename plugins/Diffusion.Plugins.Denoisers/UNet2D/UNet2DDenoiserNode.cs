@@ -20,6 +20,21 @@ public sealed class UNet2DDenoiserNode : NodeType<UNet2DDenoiserOptions>
     protected override IReadOnlyList<PortDescriptor> Outputs => [new("denoiser", PortType.Denoiser, "The network.")];
 
     /// <inheritdoc />
+    protected override IReadOnlyDictionary<string, IReadOnlySet<string>> OutputTraits(UNet2DDenoiserOptions options, NodeValidationContext context)
+    {
+        // A pretrained folder or checkpoint decides shape and prediction itself; only a fresh network's are known here
+        // (they let the sample and training nodes estimate their memory before anything runs).
+        if (!string.IsNullOrWhiteSpace(options.Pretrained))
+        {
+            return new Dictionary<string, IReadOnlySet<string>>();
+        }
+
+        var traits = new HashSet<string>(StringComparer.Ordinal) { ComponentTraits.OfSampleShape([options.InChannels, options.SampleSize, options.SampleSize]) };
+        traits.UnionWith(ComponentTraits.OfPrediction(options.Prediction));
+        return new Dictionary<string, IReadOnlySet<string>> { ["denoiser"] = traits };
+    }
+
+    /// <inheritdoc />
     protected override IEnumerable<ValidationIssue> ValidateOptions(UNet2DDenoiserOptions options, NodeValidationContext context)
     {
         if (!string.IsNullOrWhiteSpace(options.Pretrained))
@@ -27,24 +42,13 @@ public sealed class UNet2DDenoiserNode : NodeType<UNet2DDenoiserOptions>
             yield break;
         }
 
-        string? problem = null;
-        try
+        // Each problem points at the param it is about (the config's field names are the params' names).
+        var known = Descriptor.Params.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var (field, message) in UNet2DDenoiser.FreshConfig(options).Problems())
         {
-            UNet2DDenoiser.FreshConfig(options).Validate($"node '{context.NodeId}'");
-            if (options.BlockOutChannels.Any(c => c % options.NormNumGroups != 0))
-            {
-                problem = $"norm_num_groups {options.NormNumGroups} must divide every entry of block_out_channels.";
-            }
-        }
-        catch (InvalidDataException e)
-        {
-            problem = e.Message;
+            yield return context.ParamIssue(known.Contains(field) ? field : "block_out_channels", $"denoiser.unet2d '{context.NodeId}': {message}.");
         }
 
-        if (problem is not null)
-        {
-            yield return context.ParamIssue("block_out_channels", problem);
-        }
     }
 
     /// <inheritdoc />

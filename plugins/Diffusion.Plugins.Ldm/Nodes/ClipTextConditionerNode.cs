@@ -30,10 +30,6 @@ public sealed class ClipTextConditionerNode : NodeType<ClipTextConditionerOption
     protected override IReadOnlyList<PortDescriptor> Outputs => [new("conditioner", PortType.Conditioner, "The text conditioner.")];
 
     /// <inheritdoc />
-    protected override IEnumerable<ValidationIssue> ValidateOptions(ClipTextConditionerOptions options, NodeValidationContext context) =>
-        LdmValidation.ModelFolder(options.Model, context);
-
-    /// <inheritdoc />
     public override string? Fingerprint(NodeValidationContext context) => LdmValidation.Fingerprint(context, "text_encoder", "tokenizer");
 
     /// <inheritdoc />

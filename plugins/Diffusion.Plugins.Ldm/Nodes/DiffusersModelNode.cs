@@ -11,7 +11,7 @@ namespace Diffusion.Plugins.Ldm;
 public sealed record DiffusersModelOptions
 {
     /// <summary>The pipeline folder.</summary>
-    [Param("A diffusers Stable Diffusion pipeline folder (model_index.json, unet/, vae/, text_encoder/, tokenizer/, scheduler/; safetensors, fp32 or fp16), relative to the pipeline file.", Required = true)]
+    [Param("A diffusers Stable Diffusion pipeline folder (model_index.json, unet/, vae/, text_encoder/, tokenizer/, scheduler/; safetensors, fp32 or fp16), relative to the pipeline file.", Required = true, Path = PathKind.InputFolder)]
     public string Model { get; init; } = "";
 
     /// <summary>Image height in pixels (0: the UNet's sample_size x the VAE's factor).</summary>
@@ -68,10 +68,6 @@ public sealed class DiffusersModelNode : NodeType<DiffusersModelOptions>
         new("scheduler", PortType.Scheduler, "From scheduler/scheduler_config.json."),
         new("sampler", PortType.Sampler, "From scheduler/scheduler_config.json."),
     ];
-
-    /// <inheritdoc />
-    protected override IEnumerable<ValidationIssue> ValidateOptions(DiffusersModelOptions options, NodeValidationContext context) =>
-        LdmValidation.ModelFolder(options.Model, context);
 
     /// <inheritdoc />
     public override string? Fingerprint(NodeValidationContext context) =>

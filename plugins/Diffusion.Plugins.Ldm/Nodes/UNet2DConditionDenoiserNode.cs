@@ -28,10 +28,6 @@ public sealed class UNet2DConditionDenoiserNode : NodeType<UNet2DConditionDenois
     protected override IReadOnlyList<PortDescriptor> Outputs => [new("denoiser", PortType.Denoiser, "The UNet.")];
 
     /// <inheritdoc />
-    protected override IEnumerable<ValidationIssue> ValidateOptions(UNet2DConditionDenoiserOptions options, NodeValidationContext context) =>
-        LdmValidation.ModelFolder(options.Model, context);
-
-    /// <inheritdoc />
     public override string? Fingerprint(NodeValidationContext context) => LdmValidation.Fingerprint(context, "unet");
 
     /// <inheritdoc />

@@ -6,11 +6,11 @@ namespace Diffusion.Plugins.Ldm;
 public sealed record LatentTextTrainOptions
 {
     /// <summary>The pipeline folder to write.</summary>
-    [Param("The diffusers pipeline folder to write (model_index.json, vae/, unet/, text_encoder/, tokenizer/, scheduler/), relative to the output folder.")]
+    [Param("The diffusers pipeline folder to write (model_index.json, vae/, unet/, text_encoder/, tokenizer/, scheduler/), relative to the output folder.", Path = PathKind.OutputFolder)]
     public string Output { get; init; } = "latent-text-model";
 
     /// <summary>CLIP tokenizer folder whose vocabulary is reduced to the caption words.</summary>
-    [Param("A CLIP tokenizer folder (vocab.json, merges.txt) whose BPE is reduced to the words of the captions, relative to the pipeline file.", Required = true)]
+    [Param("A CLIP tokenizer folder (vocab.json, merges.txt) whose BPE is reduced to the words of the captions, relative to the pipeline file.", Required = true, Path = PathKind.InputFolder)]
     public string Tokenizer { get; init; } = "";
 
     /// <summary>Seed of the training generator.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Diffusion.Text;
+using Diffusion.Torch.Files;
 
 namespace Diffusion.Plugins.Ldm;
 
@@ -22,10 +23,10 @@ internal static class ReducedClipVocabulary
     {
         var vocabPath = Path.Combine(clipFolder, ClipTokenizer.VocabFileName);
         var mergesPath = Path.Combine(clipFolder, ClipTokenizer.MergesFileName);
-        var vocab = JsonSerializer.Deserialize<Dictionary<string, int>>(File.ReadAllText(vocabPath))
+        var vocab = JsonSerializer.Deserialize<Dictionary<string, int>>(SafeFile.ReadAllText(vocabPath, ClipTokenizer.MaxFileBytes, "CLIP tokenizer vocabulary"))
             ?? throw new InvalidDataException($"'{vocabPath}' is empty.");
         var pieces = words.Select(w => w.ToLowerInvariant() + EndOfWord).Distinct(StringComparer.Ordinal).ToList();
-        var merges = File.ReadLines(mergesPath).Where(l => l.Length > 0 && !l.StartsWith("#version", StringComparison.Ordinal))
+        var merges = SafeFile.ReadAllText(mergesPath, ClipTokenizer.MaxFileBytes, "CLIP tokenizer merges").Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0 && !l.StartsWith("#version", StringComparison.Ordinal))
             .Where(line => line.Split(' ') is [var left, var right] && pieces.Any(p => p.Contains(left + right, StringComparison.Ordinal)))
             .ToList();
         var kept = vocab.Where(kv => kv.Value < ByteSymbols).Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal);

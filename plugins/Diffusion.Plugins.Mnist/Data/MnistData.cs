@@ -45,6 +45,13 @@ public sealed class MnistData
             throw new InvalidDataException($"'{imagesPath}' has {images.Shape.Count} dimensions; MNIST images have 3 (count, rows, cols).");
         }
 
+        // The networks, the classifier and the padding all assume MNIST's 28 x 28 digits; other sizes would fail later,
+        // inside libtorch, with a shape error that names no file.
+        if (images.Shape[0] == 0 || images.Shape[1] != 28 || images.Shape[2] != 28)
+        {
+            throw new InvalidDataException($"'{imagesPath}' holds {images.Shape[0]} images of {images.Shape[1]} x {images.Shape[2]}; MNIST files hold at least one 28 x 28 image.");
+        }
+
         if (labels.Shape.Count != 1 || labels.Shape[0] != images.Shape[0])
         {
             throw new InvalidDataException(

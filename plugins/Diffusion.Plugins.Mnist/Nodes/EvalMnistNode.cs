@@ -7,11 +7,11 @@ namespace Diffusion.Plugins.Mnist;
 public sealed record EvalMnistOptions
 {
     /// <summary>Classifier weights.</summary>
-    [Param("Classifier weights from train.mnist_classifier, relative to the pipeline file.")]
+    [Param("Classifier weights from train.mnist_classifier, relative to the pipeline file.", Path = PathKind.InputFile)]
     public string Classifier { get; init; } = "models/mnist-classifier.safetensors";
 
     /// <summary>IDX folder for the reference statistics.</summary>
-    [Param("Folder of the MNIST IDX files (the FD reference set), relative to the pipeline file.")]
+    [Param("Folder of the MNIST IDX files (the FD reference set), relative to the pipeline file.", Path = PathKind.InputFolder)]
     public string Data { get; init; } = "../data/mnist";
 
     /// <summary>Also compute the test-vs-train floor.</summary>

@@ -15,11 +15,11 @@ public sealed record EvalMnistPromptsOptions
     public int Count { get; init; }
 
     /// <summary>Classifier weights.</summary>
-    [Param("Classifier weights from train.mnist_classifier, relative to the pipeline file.")]
+    [Param("Classifier weights from train.mnist_classifier, relative to the pipeline file.", Path = PathKind.InputFile)]
     public string Classifier { get; init; } = "models/mnist-classifier.safetensors";
 
     /// <summary>IDX folder (the property bins come from its training set).</summary>
-    [Param("Folder of the MNIST IDX files (the training set gives the property bins), relative to the pipeline file.")]
+    [Param("Folder of the MNIST IDX files (the training set gives the property bins), relative to the pipeline file.", Path = PathKind.InputFolder)]
     public string Data { get; init; } = "../data/mnist";
 
     /// <summary>Label for the metric set.</summary>

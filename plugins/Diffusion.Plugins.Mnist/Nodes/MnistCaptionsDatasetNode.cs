@@ -6,7 +6,7 @@ namespace Diffusion.Plugins.Mnist;
 public sealed record MnistCaptionsDatasetOptions
 {
     /// <summary>Folder of the IDX files.</summary>
-    [Param("Folder holding the MNIST IDX files, relative to the pipeline file.")]
+    [Param("Folder holding the MNIST IDX files, relative to the pipeline file.", Path = PathKind.InputFolder)]
     public string Path { get; init; } = "../data/mnist";
 
     /// <summary>Which split.</summary>

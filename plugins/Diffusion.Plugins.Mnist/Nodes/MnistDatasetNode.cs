@@ -6,7 +6,7 @@ namespace Diffusion.Plugins.Mnist;
 public sealed record MnistDatasetOptions
 {
     /// <summary>Folder of the IDX files.</summary>
-    [Param("Folder holding the IDX files (gzip or raw), relative to the pipeline file; the repository ships them in data/mnist.")]
+    [Param("Folder holding the IDX files (gzip or raw), relative to the pipeline file; the repository ships them in data/mnist.", Path = PathKind.InputFolder)]
     public string Path { get; init; } = "../data/mnist";
 
     /// <summary>Which split.</summary>

@@ -6,7 +6,7 @@ namespace Diffusion.Plugins.Onnx;
 public sealed record OnnxClipConditionerOptions : OnnxSessionParams
 {
     /// <summary>The tokenizer folder; empty finds it in the model folder.</summary>
-    [Param("The CLIP tokenizer folder (vocab.json, merges.txt); empty: the model folder's tokenizer/.")]
+    [Param("The CLIP tokenizer folder (vocab.json, merges.txt); empty: the model folder's tokenizer/.", Path = PathKind.InputFolder)]
     public string Tokenizer { get; init; } = "";
 }
 
@@ -27,10 +27,6 @@ public sealed class OnnxClipConditionerNode : NodeType<OnnxClipConditionerOption
 
     /// <inheritdoc />
     protected override IReadOnlyList<PortDescriptor> Outputs => [new("conditioner", PortType.Conditioner, "The text conditioner.")];
-
-    /// <inheritdoc />
-    protected override IEnumerable<ValidationIssue> ValidateOptions(OnnxClipConditionerOptions options, NodeValidationContext context) =>
-        OnnxFolders.Validate(options.Model, context);
 
     /// <inheritdoc />
     public override string? Fingerprint(NodeValidationContext context) => OnnxFolders.Fingerprint(context, "text_encoder", "tokenizer");

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Diffusion.Contracts;
 using Diffusion.Nn;
 using Diffusion.Text;
+using Diffusion.Torch.Files;
 
 namespace Diffusion.Plugins.Onnx;
 
@@ -130,19 +131,6 @@ internal static class OnnxFolders
         };
     }
 
-    /// <summary>An issue on <c>model</c> when it is empty or not an existing folder.</summary>
-    public static IEnumerable<ValidationIssue> Validate(string model, NodeValidationContext context)
-    {
-        if (string.IsNullOrWhiteSpace(model))
-        {
-            yield return context.ParamIssue("model", "Give the ONNX model folder (model_index.json, unet/model.onnx, ...), relative to the pipeline file.");
-        }
-        else if (!Directory.Exists(Path.GetFullPath(model, context.BaseDirectory)))
-        {
-            yield return context.ParamIssue("model", $"ONNX model folder '{Path.GetFullPath(model, context.BaseDirectory)}' does not exist.");
-        }
-    }
-
     /// <summary>A cache key over the files of the folder's parts (name, size, time), or null when the folder is missing.</summary>
     public static string? Fingerprint(NodeValidationContext context, params string[] parts)
     {
@@ -174,7 +162,7 @@ internal static class OnnxFolders
     {
         try
         {
-            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InvalidDataException($"Config '{path}' is not a JSON object.");
+            return JsonNode.Parse(SafeFile.ReadAllText(path, 1 << 20, "Config")) as JsonObject ?? throw new InvalidDataException($"Config '{path}' is not a JSON object.");
         }
         catch (JsonException e)
         {

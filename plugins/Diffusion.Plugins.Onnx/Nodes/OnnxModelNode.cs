@@ -50,10 +50,6 @@ public sealed class OnnxModelNode : NodeType<OnnxModelOptions>
     ];
 
     /// <inheritdoc />
-    protected override IEnumerable<ValidationIssue> ValidateOptions(OnnxModelOptions options, NodeValidationContext context) =>
-        OnnxFolders.Validate(options.Model, context);
-
-    /// <inheritdoc />
     public override string? Fingerprint(NodeValidationContext context) =>
         OnnxFolders.Fingerprint(context, "unet", "vae_decoder", "vae_encoder", "text_encoder", "tokenizer", "scheduler");
 

@@ -7,7 +7,7 @@ namespace Diffusion.Plugins.Onnx;
 public abstract record OnnxSessionParams
 {
     /// <summary>The ONNX model folder.</summary>
-    [Param("An ONNX Stable Diffusion folder (diffusers/OnnxStack layout: model_index.json, unet/, vae_decoder/, vae_encoder/, text_encoder/, tokenizer/, scheduler/), relative to the pipeline file.", Required = true)]
+    [Param("An ONNX Stable Diffusion folder (diffusers/OnnxStack layout: model_index.json, unet/, vae_decoder/, vae_encoder/, text_encoder/, tokenizer/, scheduler/), relative to the pipeline file.", Required = true, Path = PathKind.InputFolder)]
     public string Model { get; init; } = "";
 
     /// <summary>Execution provider.</summary>

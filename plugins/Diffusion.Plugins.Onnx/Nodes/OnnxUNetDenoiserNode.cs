@@ -38,10 +38,6 @@ public sealed class OnnxUNetDenoiserNode : NodeType<OnnxUNetDenoiserOptions>
     protected override IReadOnlyList<PortDescriptor> Outputs => [new("denoiser", PortType.Denoiser, "The UNet.")];
 
     /// <inheritdoc />
-    protected override IEnumerable<ValidationIssue> ValidateOptions(OnnxUNetDenoiserOptions options, NodeValidationContext context) =>
-        OnnxFolders.Validate(options.Model, context);
-
-    /// <inheritdoc />
     public override string? Fingerprint(NodeValidationContext context) => OnnxFolders.Fingerprint(context, "unet", "scheduler");
 
     /// <inheritdoc />

@@ -29,10 +29,6 @@ public sealed class OnnxVaeEncoderNode : NodeType<OnnxVaeEncoderOptions>
     protected override IReadOnlyList<PortDescriptor> Outputs => [new("encoder", PortType.Encoder, "The autoencoder.")];
 
     /// <inheritdoc />
-    protected override IEnumerable<ValidationIssue> ValidateOptions(OnnxVaeEncoderOptions options, NodeValidationContext context) =>
-        OnnxFolders.Validate(options.Model, context);
-
-    /// <inheritdoc />
     public override string? Fingerprint(NodeValidationContext context) => OnnxFolders.Fingerprint(context, "vae_decoder", "vae_encoder");
 
     /// <inheritdoc />

@@ -18,7 +18,7 @@ public sealed record PredictorCorrectorOptions
     public double Snr { get; init; } = 0.16;
 
     /// <summary>Corrector steps M per noise level.</summary>
-    [Param("Corrector steps M per noise level (diffusers: correct_steps).", Min = 0)]
+    [Param("Corrector steps M per noise level (diffusers: correct_steps).", Min = 0, Max = 1000)]
     public int CorrectSteps { get; init; } = 1;
 
     /// <summary>Whether to return the last predictor's mean (no noise in the final step), as the paper and diffusers do.</summary>

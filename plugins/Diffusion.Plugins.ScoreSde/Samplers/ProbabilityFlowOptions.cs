@@ -34,7 +34,7 @@ public sealed record ProbabilityFlowOptions
     public double MaxFactor { get; init; } = 10.0;
 
     /// <summary>Cap on denoiser evaluations of dopri5, so a stiff problem fails clearly instead of running forever.</summary>
-    [Param("dopri5 maximum number of denoiser evaluations before giving up.", Min = 1)]
+    [Param("dopri5 maximum number of denoiser evaluations before giving up.", Min = 1, Max = 10_000_000)]
     public int MaxEvaluations { get; init; } = 10000;
 
     /// <summary>Whether to finish with one Tweedie denoising step x̂_0 = (x + σ_ε² s)/α_ε at t = ε (the paper's 'denoise').</summary>

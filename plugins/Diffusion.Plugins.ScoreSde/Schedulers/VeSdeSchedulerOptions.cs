@@ -22,6 +22,6 @@ public sealed record VeSdeSchedulerOptions
     public double Epsilon { get; init; } = 1e-5;
 
     /// <summary>T of the discretisation: used to turn t into a timestep t·(T−1) for denoisers that take timesteps.</summary>
-    [Param("Number of discrete noise scales N; timestep-input denoisers get t * (N - 1).", Min = 2)]
+    [Param("Number of discrete noise scales N; timestep-input denoisers get t * (N - 1).", Min = 2, Max = 100_000)]
     public int TrainTimesteps { get; init; } = 1000;
 }

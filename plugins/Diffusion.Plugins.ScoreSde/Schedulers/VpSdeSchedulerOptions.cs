@@ -21,6 +21,6 @@ public sealed record VpSdeSchedulerOptions
     public double Epsilon { get; init; } = 1e-3;
 
     /// <summary>N of the discretisation (DDPM's T); timestep-input denoisers get t·(N−1).</summary>
-    [Param("Number of discrete steps N of the matching DDPM; timestep-input denoisers get t * (N - 1).", Min = 2)]
+    [Param("Number of discrete steps N of the matching DDPM; timestep-input denoisers get t * (N - 1).", Min = 2, Max = 100_000)]
     public int TrainTimesteps { get; init; } = 1000;
 }

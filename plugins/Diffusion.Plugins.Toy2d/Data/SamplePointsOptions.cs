@@ -6,7 +6,7 @@ namespace Diffusion.Plugins.Toy2d;
 public sealed record SamplePointsOptions
 {
     /// <summary>How many points.</summary>
-    [Param("Number of points to draw.", Min = 1)]
+    [Param("Number of points to draw.", Min = 1, Max = 1_000_000)]
     public int Count { get; init; } = 2000;
 
     /// <summary>Seed of the CPU generator; null takes the run's seed.</summary>

@@ -32,11 +32,7 @@ public static class Mlp2dCheckpoint
     /// <summary>The architecture and the weights (state-dict keys, CPU; caller disposes) stored in <paramref name="path"/>.</summary>
     public static (Mlp2dOptions Options, IReadOnlyDictionary<string, Tensor> Weights) Read(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"{Mlp2dDenoiser.NodeTypeName}: checkpoint '{path}' does not exist.", path);
-        }
-
+        // SafeTensors reports a missing file, a folder, a FIFO or a device itself (nothing but a regular file is opened).
         var header = SafeTensors.ReadHeader(path);
         var options = Mlp2dDenoiser.OptionsFromConfig(header.Metadata, path);
         var all = SafeTensors.Load(path);

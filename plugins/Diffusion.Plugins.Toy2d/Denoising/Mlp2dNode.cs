@@ -19,11 +19,17 @@ public sealed class Mlp2dNode : NodeType<Mlp2dOptions>
     protected override IReadOnlyList<PortDescriptor> Outputs => [new("denoiser", PortType.Denoiser, "The network (an ITrainableDenoiser).")];
 
     /// <inheritdoc />
-    protected override IReadOnlyDictionary<string, IReadOnlySet<string>> OutputTraits(Mlp2dOptions options, NodeValidationContext context) =>
-        // A checkpoint's metadata decides the prediction type; only a fresh network's is known from params.
-        string.IsNullOrEmpty(options.Checkpoint)
-            ? new Dictionary<string, IReadOnlySet<string>> { ["denoiser"] = ComponentTraits.OfPrediction(options.Prediction) }
-            : new Dictionary<string, IReadOnlySet<string>>();
+    protected override IReadOnlyDictionary<string, IReadOnlySet<string>> OutputTraits(Mlp2dOptions options, NodeValidationContext context)
+    {
+        // Points are always 2-D; a checkpoint's metadata decides the prediction type, so only a fresh network's is known.
+        var traits = new HashSet<string>(StringComparer.Ordinal) { ComponentTraits.OfSampleShape([2]) };
+        if (string.IsNullOrEmpty(options.Checkpoint))
+        {
+            traits.UnionWith(ComponentTraits.OfPrediction(options.Prediction));
+        }
+
+        return new Dictionary<string, IReadOnlySet<string>> { ["denoiser"] = traits };
+    }
 
     /// <inheritdoc />
     public override string? Fingerprint(NodeValidationContext context)
@@ -42,7 +48,9 @@ public sealed class Mlp2dNode : NodeType<Mlp2dOptions>
     /// <inheritdoc />
     protected override Task<NodeOutputs> ExecuteAsync(INodeExecutionContext context, Mlp2dOptions options)
     {
-        if (string.IsNullOrEmpty(options.Checkpoint))
+        // Only null means "no checkpoint": an empty string is refused (by validation, and by ResolveInputPath below),
+        // since taking it as "none" once sampled from random weights with exit 0.
+        if (options.Checkpoint is null)
         {
             return Task.FromResult(NodeOutputs.Of("denoiser", Mlp2dDenoiser.Create(options, context.Run.Device)));
         }

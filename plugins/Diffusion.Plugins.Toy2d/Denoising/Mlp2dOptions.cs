@@ -32,6 +32,6 @@ public sealed record Mlp2dOptions
     public long Seed { get; init; }
 
     /// <summary>A safetensors file to load; its metadata gives the architecture.</summary>
-    [Param("A safetensors file to load (a denoiser file or a train.denoising checkpoint, whose EMA weights are preferred); its metadata gives the architecture and the params above are then ignored.")]
+    [Param("A safetensors file to load (a denoiser file or a train.denoising checkpoint, whose EMA weights are preferred); its metadata gives the architecture and the params above are then ignored.", Path = PathKind.InputFile)]
     public string? Checkpoint { get; init; }
 }

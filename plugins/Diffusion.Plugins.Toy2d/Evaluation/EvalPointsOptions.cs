@@ -6,7 +6,7 @@ namespace Diffusion.Plugins.Toy2d;
 public sealed record EvalPointsOptions
 {
     /// <summary>Number of fresh true points per reference set (0: as many as the samples).</summary>
-    [Param("Points in each true reference set (0: as many as the samples).", Min = 0)]
+    [Param("Points in each true reference set (0: as many as the samples).", Min = 0, Max = 1_000_000)]
     public int CountReference { get; init; }
 
     /// <summary>Seed of the references and projections.</summary>

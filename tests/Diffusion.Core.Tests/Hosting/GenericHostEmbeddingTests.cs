@@ -90,8 +90,18 @@ public sealed class GenericHostEmbeddingTests : IDisposable
         events.Where(e => e.Kind == PipelineEventKind.NodeFinished).Select(e => e.NodeId).Should().BeEquivalentTo("a", "b", "add", "count", "save");
         events.Where(e => e.Kind == PipelineEventKind.NodeProgress).Select(e => e.Step).Should().Equal(1, 2);
 
+        // The same output file again: refused before anything runs, unless the run asks to overwrite.
+        var refused = async () =>
+        {
+            await foreach (var _ in Runner.RunStreamingAsync(pipeline))
+            {
+            }
+        };
+        (await refused.Should().ThrowAsync<PipelineValidationException>()).Which.Issues.Should().ContainSingle()
+            .Which.Code.Should().Be(ValidationCodes.OutputConflict);
+
         var again = new List<PipelineEvent>();
-        await foreach (var e in Runner.RunStreamingAsync(pipeline))
+        await foreach (var e in Runner.RunStreamingAsync(pipeline, new RunOptions { Overwrite = true }))
         {
             again.Add(e);
         }

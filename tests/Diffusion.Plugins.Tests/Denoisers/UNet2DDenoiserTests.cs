@@ -21,7 +21,7 @@ public sealed class UNet2DDenoiserTests : IDisposable
     [Fact]
     public void A_diffusers_folder_loads_with_its_shape()
     {
-        var denoiser = UNet2DDenoiser.Create(new UNet2DDenoiserOptions { Pretrained = Fixtures.Path("models", "unet2d_ddpm_tiny") }, p => p, CPU);
+        var denoiser = UNet2DDenoiser.Create(new UNet2DDenoiserOptions { Pretrained = Fixtures.RepositoryPath("models", "unet2d_ddpm_tiny") }, p => p, CPU);
 
         denoiser.Info.SampleShape.Should().Equal(3L, 16L, 16L);
         denoiser.Info.NumClasses.Should().Be(0);

@@ -1,3 +1,4 @@
+using Diffusion.Contracts;
 using Diffusion.Plugins.Images;
 using Diffusion.Plugins.Tests.Infrastructure;
 
@@ -6,7 +7,7 @@ namespace Diffusion.Plugins.Tests.Images;
 /// <summary><c>image.load</c> on the shipped 32 x 32 PNG.</summary>
 public sealed class ImageLoadTests
 {
-    private static readonly string Png = Path.GetFullPath(Path.Combine(Fixtures.RepositoryRoot, "..", "..", "..", "pipelines", "images", "sunset-32.png"));
+    private static readonly string Png = Path.GetFullPath(Path.Combine(Fixtures.Repository, "..", "..", "..", "pipelines", "images", "sunset-32.png"));
 
     [Fact]
     public void A_png_becomes_one_image_in_minus_one_to_one()
@@ -37,7 +38,7 @@ public sealed class ImageLoadTests
         try
         {
             var act = () => ImageLoadNode.Load(path, new ImageLoadOptions());
-            act.Should().Throw<InvalidDataException>().WithMessage("*not an image*");
+            act.Should().Throw<InvalidInputException>().WithMessage("*not an image*give an image file*");
         }
         finally
         {

@@ -86,7 +86,7 @@ public sealed class ImageNodesTests
 
         var act = () => new ImageGridNode().ExecuteAsync(context);
 
-        (await act.Should().ThrowAsync<ArgumentException>()).WithMessage("*3 captions for 4 images*");
+        (await act.Should().ThrowAsync<InvalidInputException>()).WithMessage("*3 captions for 4 images*divides the image count*");
     }
 
     [Fact]

@@ -11,7 +11,7 @@ public sealed class DiffusersModelNodeTests : IDisposable
 
     public DiffusersModelNodeTests()
     {
-        var source = Path.Combine(Fixtures.RepositoryRoot, "..", "..", "..", "pipelines", "models", "sd-tiny");
+        var source = Path.Combine(Fixtures.Repository, "..", "..", "..", "pipelines", "models", "sd-tiny");
         foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {
             var target = Path.Combine(folder, Path.GetRelativePath(source, file));

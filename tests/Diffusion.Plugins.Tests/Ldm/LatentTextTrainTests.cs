@@ -12,7 +12,7 @@ namespace Diffusion.Plugins.Tests.Ldm;
 /// <summary><c>train.latent_text</c> at toy size: it writes a diffusers folder whose parts load and fit together.</summary>
 public sealed class LatentTextTrainTests : IDisposable
 {
-    private static readonly string Repository = Path.GetFullPath(Path.Combine(Fixtures.RepositoryRoot, "..", "..", ".."));
+    private static readonly string Repository = Path.GetFullPath(Path.Combine(Fixtures.Repository, "..", "..", ".."));
     private readonly string output = Directory.CreateTempSubdirectory("latent-text-").FullName;
 
     public void Dispose() => Directory.Delete(output, recursive: true);

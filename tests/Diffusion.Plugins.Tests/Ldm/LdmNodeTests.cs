@@ -89,16 +89,15 @@ public sealed class LdmNodeTests : IDisposable
     [Fact]
     public void Validation_points_at_a_missing_model_folder()
     {
-        var node = new UNet2DConditionDenoiserNode();
+        // The model param is an input folder: the host checks it (resolved against the pipeline file's folder).
+        var parent = Path.GetDirectoryName(pipeline)!;
+        IReadOnlyList<ValidationIssue> Issues(string model) =>
+            SingleNodeValidation.Issues(new UNet2DConditionDenoiserNode(), new JsonObject { ["model"] = model }, parent);
 
-        node.Validate(new NodeValidationContext("unet", new JsonObject { ["model"] = "" }, pipeline))
-            .Should().ContainSingle(i => i.Pointer == "/nodes/unet/params/model");
-        node.Validate(new NodeValidationContext("unet", new JsonObject { ["model"] = "nowhere" }, pipeline))
-            .Should().ContainSingle(i => i.Pointer == "/nodes/unet/params/model" && i.Message.Contains("does not exist"));
-        node.Validate(new NodeValidationContext("unet", new JsonObject { ["model"] = "sd" }, Path.GetDirectoryName(pipeline)!))
-            .Should().ContainSingle("'sd' is resolved against the pipeline's folder");
-        node.Validate(new NodeValidationContext("unet", new JsonObject { ["model"] = Path.GetFileName(pipeline) }, Path.GetDirectoryName(pipeline)!))
-            .Should().BeEmpty();
+        Issues("").Should().ContainSingle(i => i.Pointer == "/nodes/node/params/model" && i.Message.Contains("is empty"));
+        Issues("nowhere").Should().ContainSingle(i => i.Pointer == "/nodes/node/params/model" && i.Message.Contains("does not exist"));
+        Issues(Path.Combine(Path.GetFileName(pipeline), "model_index.json")).Should().ContainSingle(i => i.Pointer == "/nodes/node/params/model", "a file is not a model folder");
+        Issues(Path.GetFileName(pipeline)).Should().BeEmpty();
     }
 
     [Fact]

@@ -9,7 +9,7 @@ namespace Diffusion.Plugins.Tests.Ldm;
 /// <summary>
 /// The shipped Stable Diffusion pipelines, run by the engine with the built plugin folders (loaded as the CLI loads
 /// them, ONNX Runtime shared from this host): the TorchSharp twin over pipelines/models/sd-tiny and the ONNX one over
-/// the onnx_sd_tiny fixture hold the same weights, so their images must agree.
+/// pipelines/models/onnx-sd-tiny (a copy of the onnx_sd_tiny fixture) hold the same weights, so their images must agree.
 /// </summary>
 public sealed class StableDiffusionPipelineTests : IDisposable
 {
@@ -32,6 +32,20 @@ public sealed class StableDiffusionPipelineTests : IDisposable
     {
         services.Dispose();
         Directory.Delete(output, recursive: true);
+    }
+
+    [Fact]
+    public void The_shipped_onnx_folder_is_the_reference_fixture()
+    {
+        var fixture = Fixtures.RepositoryPath("onnx_sd_tiny");
+        var shipped = Path.Combine(Fixtures.Repository, "..", "..", "..", "pipelines", "models", "onnx-sd-tiny");
+        var files = Directory.GetFiles(fixture, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(fixture, f)).Order(StringComparer.Ordinal).ToList();
+
+        Directory.GetFiles(shipped, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(shipped, f)).Order(StringComparer.Ordinal).Should().Equal(files);
+        foreach (var file in files)
+        {
+            File.ReadAllBytes(Path.Combine(shipped, file)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(fixture, file))).Should().BeTrue(file);
+        }
     }
 
     [Fact]
@@ -78,9 +92,9 @@ public sealed class StableDiffusionPipelineTests : IDisposable
 
     private async Task<PipelineRunResult> RunResultAsync(string file, params string[] overrides)
     {
-        var read = runner.ReadFile(Path.Combine(Fixtures.RepositoryRoot, "..", "..", "..", "pipelines", file), overrides);
+        var read = runner.ReadFile(Path.Combine(Fixtures.Repository, "..", "..", "..", "pipelines", file), overrides);
         read.Issues.Should().BeEmpty();
-        var result = await runner.RunAsync(read.Pipeline!, new RunOptions { OutputDirectory = output, UseCache = false });
+        var result = await runner.RunAsync(read.Pipeline!, new RunOptions { OutputDirectory = output, UseCache = false, Overwrite = true });
         result.Failures.Should().BeEmpty();
         return result;
     }
@@ -89,7 +103,7 @@ public sealed class StableDiffusionPipelineTests : IDisposable
     private static string BuiltPlugins()
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        var folder = Path.GetFullPath(Path.Combine(Fixtures.RepositoryRoot, "..", "..", "..", "artifacts", "plugins", configuration));
+        var folder = Path.GetFullPath(Path.Combine(Fixtures.Repository, "..", "..", "..", "artifacts", "plugins", configuration));
         Directory.Exists(folder).Should().BeTrue($"the test project builds the plugins into {folder}");
         return folder;
     }

@@ -9,7 +9,7 @@ namespace Diffusion.Plugins.Tests.Mnist;
 /// <summary>Captions from measured properties, and the prompt evaluation that reads them back.</summary>
 public sealed class MnistCaptionTests
 {
-    private static readonly string Repository = Path.GetFullPath(Path.Combine(Fixtures.RepositoryRoot, "..", "..", ".."));
+    private static readonly string Repository = Path.GetFullPath(Path.Combine(Fixtures.Repository, "..", "..", ".."));
     private static readonly string Data = Path.Combine(Repository, "data", "mnist");
     private static readonly Lazy<MnistData> Train = new(() => MnistData.Load(Data, MnistSplit.Train));
     private static readonly Lazy<DigitPropertyBins> Bins = new(() => DigitPropertyBins.FromData(Train.Value));

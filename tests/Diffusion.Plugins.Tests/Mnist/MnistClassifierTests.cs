@@ -42,7 +42,7 @@ public sealed class MnistClassifierTests
 
     internal static string RepoFile(string relative)
     {
-        foreach (var start in new[] { AppContext.BaseDirectory, Infrastructure.Fixtures.Root })
+        foreach (var start in new[] { AppContext.BaseDirectory, Infrastructure.Fixtures.Repository })
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
@@ -54,6 +54,6 @@ public sealed class MnistClassifierTests
             }
         }
 
-        throw new FileNotFoundException($"{relative} not found above {AppContext.BaseDirectory} or {Infrastructure.Fixtures.Root}.");
+        throw new FileNotFoundException($"{relative} not found above {AppContext.BaseDirectory} or {Infrastructure.Fixtures.Repository}.");
     }
 }

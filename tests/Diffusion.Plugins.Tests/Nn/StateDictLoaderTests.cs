@@ -9,7 +9,7 @@ namespace Diffusion.Plugins.Tests.Nn;
 public sealed class StateDictLoaderTests : IDisposable
 {
     private readonly string tempDir = Directory.CreateTempSubdirectory("nn-loader-").FullName;
-    private static string FixtureDir => Fixtures.Path("models", "unet2d_ddpm_tiny");
+    private static string FixtureDir => Fixtures.RepositoryPath("models", "unet2d_ddpm_tiny");
 
     public void Dispose() => Directory.Delete(tempDir, recursive: true);
 

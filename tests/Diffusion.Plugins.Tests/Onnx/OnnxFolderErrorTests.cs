@@ -29,10 +29,10 @@ public sealed class OnnxFolderErrorTests : IDisposable
     [Fact]
     public void A_missing_folder_is_a_validation_issue_on_the_model_param()
     {
-        var issues = new OnnxUNetDenoiserNode().Validate(new NodeValidationContext("unet", new JsonObject { ["model"] = "no/such/folder" }, folder)).ToList();
+        var issues = Diffusion.Plugins.Tests.Ldm.SingleNodeValidation.Issues(new OnnxUNetDenoiserNode(), new JsonObject { ["model"] = "no/such/folder" }, folder);
 
         issues.Should().ContainSingle().Which.Message.Should().Contain("does not exist");
-        issues[0].Pointer.Should().Be("/nodes/unet/params/model");
+        issues[0].Pointer.Should().Be("/nodes/node/params/model");
     }
 
     [Fact]

@@ -19,8 +19,8 @@ public sealed class SdeVeParityTests(ITestOutputHelper output)
     [Fact]
     public void Sde_ve_100_matches_diffusers_step_by_step()
     {
-        var fixture = JsonNode.Parse(File.ReadAllText(Fixtures.Path("schedulers", "sde_ve_100.json")))!.AsObject();
-        var reference = SafeTensors.Load(Fixtures.Path("schedulers", "sde_ve_100.safetensors"));
+        var fixture = JsonNode.Parse(File.ReadAllText(Fixtures.RepositoryPath("schedulers", "sde_ve_100.json")))!.AsObject();
+        var reference = SafeTensors.Load(Fixtures.RepositoryPath("schedulers", "sde_ve_100.safetensors"));
         int steps = fixture["num_inference_steps"]!.GetValue<int>();
         long[] shape = [.. fixture["shape"]!.AsArray().Select(n => n!.GetValue<long>())];
 

@@ -31,6 +31,7 @@ public sealed class TestNodeSet
     [
         new ConstNode(), new IntNode(), new TextNode(), new SinkNode(), new AddNode(), new SumNode(), new PassNode(),
         new FailNode(), new ForgetfulNode(), new ConfiguredNode(), Counter, Gate, Slow, WriteFile,
+        new ReadFileNode(), new ReadFolderNode(), new WriteAnywhereNode(), new ThrowNode(),
     ];
 
     public PipelineValidator Validator => new(Registry);

@@ -7,7 +7,7 @@ namespace Diffusion.Core.Tests.TestNodes;
 public sealed record WriteFileOptions
 {
     /// <summary>Where to write, relative to the run's output folder.</summary>
-    [Param("Output file.", Required = true)]
+    [Param("Output file.", Required = true, Path = PathKind.OutputFile)]
     public string Path { get; init; } = "";
 }
 
