@@ -23,7 +23,7 @@ public sealed record DiffusersModelOptions
     public int Width { get; init; }
 
     /// <summary>Layers to skip at the end of the text encoder.</summary>
-    [Param("Text encoder layers to skip at the end (diffusers' clip_skip).", Min = 0)]
+    [Param("Text encoder layers to skip at the end (diffusers' clip_skip).", Min = 0, Max = 64)]
     public int ClipSkip { get; init; }
 
     /// <summary>Arguments for the scheduler's step().</summary>

@@ -10,6 +10,12 @@ namespace Diffusion.Plugins.Ldm;
 /// </summary>
 public sealed class LatentTextTrainNode : NodeType<LatentTextTrainOptions>
 {
+    /// <summary>The most blocks in ae_channels / unet_channels.</summary>
+    public const int MaxBlocks = 6;
+
+    /// <summary>The widest block in ae_channels / unet_channels.</summary>
+    public const int MaxChannels = 2048;
+
     /// <inheritdoc />
     protected override string Name => "train.latent_text";
 
@@ -38,25 +44,40 @@ public sealed class LatentTextTrainNode : NodeType<LatentTextTrainOptions>
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(context);
-        if (options.AeChannels.Length < 1 || options.AeChannels.Any(c => c < 8 || c % 8 != 0))
+        // Bounded so that a typo cannot ask for a network of billions of weights.
+        if (options.AeChannels.Length is < 1 or > MaxBlocks || options.AeChannels.Any(c => c < 8 || c % 8 != 0 || c > MaxChannels))
         {
-            yield return context.ParamIssue("ae_channels", "ae_channels must be one or more multiples of 8 (the group norms use 8 groups).");
+            yield return context.ParamIssue("ae_channels", $"ae_channels must be 1 to {MaxBlocks} multiples of 8 (the group norms use 8 groups) of at most {MaxChannels}.");
         }
 
-        if (options.UnetChannels.Length < 1 || options.UnetChannels.Any(c => c < 32 || c % 32 != 0))
+        if (options.UnetChannels.Length is < 1 or > MaxBlocks || options.UnetChannels.Any(c => c < 32 || c % 32 != 0 || c > MaxChannels))
         {
-            yield return context.ParamIssue("unet_channels", "unet_channels must be one or more multiples of 32 (the group norms use 32 groups).");
+            yield return context.ParamIssue("unet_channels", $"unet_channels must be 1 to {MaxBlocks} multiples of 32 (the group norms use 32 groups) of at most {MaxChannels}.");
         }
 
         if (options.TextWidth % 16 != 0)
         {
             yield return context.ParamIssue("text_width", "text_width must be a multiple of 16 (heads of width 16).");
         }
+    }
 
-        if (!Directory.Exists(Path.GetFullPath(options.Tokenizer, context.BaseDirectory)))
+    /// <inheritdoc />
+    protected override ResourceEstimate? Estimate(LatentTextTrainOptions options, NodeValidationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(context);
+        // As train.denoising: the batch, its noise, targets and predictions plus activations kept for backpropagation,
+        // 16 copies per image as a floor; one element per image when the data declares no shape (a lower bound).
+        // One network call per autoencoder step and one per denoiser step (the text encoder runs inside it).
+        long perSample = ComponentTraits.SampleElements(context, "data") ?? 1;
+        var batch = Math.Max(options.AeBatch, options.Batch);
+        long steps = (long)options.AeSteps + options.Steps;
+        return new ResourceEstimate(ResourceEstimate.Times(batch, perSample, 16), steps,
+            $"batch {batch} of {perSample} elements per image, {options.AeSteps} autoencoder + {options.Steps} denoiser steps")
         {
-            yield return context.ParamIssue("tokenizer", $"Tokenizer folder '{Path.GetFullPath(options.Tokenizer, context.BaseDirectory)}' does not exist.");
-        }
+            ElementsParam = options.AeBatch > options.Batch ? "ae_batch" : "batch",
+            CallsParam = options.AeSteps > options.Steps ? "ae_steps" : "steps",
+        };
     }
 
     /// <inheritdoc />

@@ -44,7 +44,7 @@ public sealed record LatentTextTrainOptions
     [Param("Denoiser AdamW learning rate (linear warm-up, then cosine decay to 5 %).", Min = 0)]
     public double Lr { get; init; } = 1e-3;
 
-    [Param("Warm-up steps of the denoiser's learning rate.", Min = 0)]
+    [Param("Warm-up steps of the denoiser's learning rate.", Min = 0, Max = 1_000_000)]
     public int WarmupSteps { get; init; } = 100;
 
     [Param("UNet block_out_channels (first block with cross-attention, the rest without; the mid block has it).")]

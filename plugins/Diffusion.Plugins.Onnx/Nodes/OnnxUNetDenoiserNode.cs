@@ -38,6 +38,25 @@ public sealed class OnnxUNetDenoiserNode : NodeType<OnnxUNetDenoiserOptions>
     protected override IReadOnlyList<PortDescriptor> Outputs => [new("denoiser", PortType.Denoiser, "The UNet.")];
 
     /// <inheritdoc />
+    protected override IReadOnlyDictionary<string, IReadOnlySet<string>> OutputTraits(OnnxUNetDenoiserOptions options, NodeValidationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+
+        // An explicit prediction lets the validator check it against the sampler (ADR 0007); with auto the folder's
+        // scheduler config decides when the network is loaded, and the sampler checks it then.
+        PredictionType? prediction = options.Prediction switch
+        {
+            "epsilon" => PredictionType.Epsilon,
+            "v_prediction" => PredictionType.VPrediction,
+            "sample" => PredictionType.Sample,
+            _ => null,
+        };
+        return prediction is { } known
+            ? new Dictionary<string, IReadOnlySet<string>> { ["denoiser"] = ComponentTraits.OfPrediction(known) }
+            : new Dictionary<string, IReadOnlySet<string>>();
+    }
+
+    /// <inheritdoc />
     public override string? Fingerprint(NodeValidationContext context) => OnnxFolders.Fingerprint(context, "unet", "scheduler");
 
     /// <inheritdoc />

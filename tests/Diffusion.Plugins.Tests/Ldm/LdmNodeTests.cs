@@ -101,6 +101,20 @@ public sealed class LdmNodeTests : IDisposable
     }
 
     [Fact]
+    public void An_explicit_prediction_is_a_trait_for_the_validator_and_auto_is_left_to_the_folder()
+    {
+        INodeType torch = new UNet2DConditionDenoiserNode();
+        INodeType onnx = new Diffusion.Plugins.Onnx.OnnxUNetDenoiserNode();
+        var folder = Path.GetDirectoryName(pipeline)!;
+        foreach (var node in new[] { torch, onnx })
+        {
+            node.OutputTraits(new NodeValidationContext("unet", new JsonObject { ["model"] = "sd", ["prediction"] = "v_prediction" }, folder))["denoiser"]
+                .Should().Equal(["prediction:v_prediction"]);
+            node.OutputTraits(new NodeValidationContext("unet", new JsonObject { ["model"] = "sd" }, folder)).Should().BeEmpty();
+        }
+    }
+
+    [Fact]
     public async Task A_folder_of_the_wrong_kind_is_an_error_naming_the_file()
     {
         using var context = Context(new JsonObject { ["model"] = "sd/vae" });
