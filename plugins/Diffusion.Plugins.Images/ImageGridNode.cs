@@ -67,13 +67,20 @@ public sealed class ImageGridNode : NodeType<ImageGridOptions>
             throw new InvalidInputException("output.image_grid: the linked images tensor holds no images; nothing to draw.");
         }
 
+        if (options.Captions.Count > 0 && (images.dim() < 1 || images.shape[0] % options.Captions.Count != 0))
+        {
+            throw new InvalidInputException($"output.image_grid: {options.Captions.Count} captions for {(images.dim() < 1 ? 0 : images.shape[0])} images; give one caption per image, or a number of captions that divides the image count (each is then repeated in place, as the condition node repeats prompts).");
+        }
+
         var rgba = PngEncoding.ToRgba(images, out var count, out var height, out var width);
         var layout = Layout(count, labels, options);
         var rows = layout.Max(c => c.Row) + 1;
         var columns = layout.Max(c => c.Column) + 1;
         var cellWidth = (long)width * options.Scale;
         var cellHeight = (long)height * options.Scale;
-        var captionHeight = labels is null ? 0 : Math.Max(12, cellHeight / 5);
+        var captions = options.Captions.Count == 0 ? null
+            : options.Captions.SelectMany(c => Enumerable.Repeat(c, (int)(count / options.Captions.Count))).ToArray();
+        var captionHeight = labels is null && captions is null ? 0 : Math.Max(12, cellHeight / 5);
         var pad = options.Padding;
         var bitmapWidth = (columns * (cellWidth + pad)) + pad;
         var bitmapHeight = (rows * (cellHeight + captionHeight + pad)) + pad;
@@ -100,7 +107,14 @@ public sealed class ImageGridNode : NodeType<ImageGridOptions>
                 var y = pad + (row * (cellHeight + captionHeight + pad));
                 using var cell = PngEncoding.ToBitmap(rgba, i, height, width, options.Scale);
                 canvas.DrawBitmap(cell, x, y);
-                if (labels is not null)
+                if (captions is not null)
+                {
+                    // Long captions shrink to the cell's width (about 0.55 em per character).
+                    var size = Math.Min(captionHeight * 0.8f, (cellWidth + pad) / (0.55f * Math.Max(1, captions[i].Length)));
+                    using var small = PngEncoding.Font(size);
+                    canvas.DrawText(captions[i], x + (cellWidth / 2f), y + cellHeight + (captionHeight * 0.85f), SKTextAlign.Center, small, ink);
+                }
+                else if (labels is not null)
                 {
                     canvas.DrawText(labels[i].ToString(System.Globalization.CultureInfo.InvariantCulture), x + (cellWidth / 2f), y + cellHeight + (captionHeight * 0.85f), SKTextAlign.Center, font, ink);
                 }

@@ -17,6 +17,10 @@ public sealed record ImageGridOptions
     [Param("Put the images of each label in their own row (needs labels).")]
     public bool RowsByLabel { get; init; }
 
+    /// <summary>Text under each cell (e.g. the prompts), each repeated count/n times in place.</summary>
+    [Param("Text drawn under the cells instead of labels (e.g. the prompts): one per image, or n entries each repeated count/n times in place, as the condition node repeats prompts.")]
+    public IReadOnlyList<string> Captions { get; init; } = [];
+
     /// <summary>Nearest-neighbour upscale factor.</summary>
     [Param("Nearest-neighbour upscale factor of each image.", Min = 1, Max = 64)]
     public int Scale { get; init; } = 2;

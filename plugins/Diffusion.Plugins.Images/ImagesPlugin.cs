@@ -12,6 +12,7 @@ public sealed class ImagesPlugin : IDiffusionPlugin
         registrar.AddNodeType(new ScatterPngNode());
         registrar.AddNodeType(new ImageGridNode());
         registrar.AddNodeType(new PngFilesNode());
+        registrar.AddNodeType(new ImageLoadNode());
         registrar.AddNodeType(new MetricsTableNode());
         registrar.AddNodeType(new MetricsMergeNode());
         registrar.AddNodeType(new LinePlotNode());

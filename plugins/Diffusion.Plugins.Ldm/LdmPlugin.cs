@@ -15,5 +15,8 @@ public sealed class LdmPlugin : IDiffusionPlugin
         registrar.AddNodeType(new AutoencoderKlEncoderNode());
         registrar.AddNodeType(new ClipTextConditionerNode());
         registrar.AddNodeType(new UNet2DConditionDenoiserNode());
+        registrar.AddNodeType(new LatentTextTrainNode());
+        registrar.AddNodeType(new DiffusersModelNode());
+        registrar.AddNodeType(new PerImageSeedSamplerNode());
     }
 }

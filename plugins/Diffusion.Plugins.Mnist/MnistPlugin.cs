@@ -12,5 +12,7 @@ public sealed class MnistPlugin : IDiffusionPlugin
         registrar.AddNodeType(new MnistDatasetNode());
         registrar.AddNodeType(new TrainMnistClassifierNode());
         registrar.AddNodeType(new EvalMnistNode());
+        registrar.AddNodeType(new MnistCaptionsDatasetNode());
+        registrar.AddNodeType(new EvalMnistPromptsNode());
     }
 }

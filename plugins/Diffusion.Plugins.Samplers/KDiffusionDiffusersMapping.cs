@@ -106,6 +106,10 @@ public sealed class KDiffusionDiffusersMapping : IDiffusersSchedulerMapping
     {
         var schedule = reader.ScheduleParams(spacing: "leading", hasRescale: false);
         schedule["set_alpha_to_one"] = reader.Get("set_alpha_to_one", false);
+
+        // Not a PNDMScheduler field: Stable Diffusion 1.x's scheduler_config.json carries it over from DDIM, and
+        // diffusers ignores it (with a warning) whatever its value, so ignoring it reproduces diffusers.
+        reader.Get("clip_sample", false);
         var sampler = new JsonObject
         {
             ["prediction_type"] = reader.Choice("prediction_type", "epsilon", "epsilon", "v_prediction"),

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Diffusion.Torch.Files;
 
 namespace Diffusion.Nn;
 
@@ -44,13 +45,16 @@ internal sealed class ConfigReader
         }
     }
 
-    /// <summary>Reads a config file into an object, or throws naming it.</summary>
+    /// <summary>The largest config file read (diffusers/transformers configs are a few kilobytes).</summary>
+    public const long MaxConfigBytes = 1 << 20;
+
+    /// <summary>Reads a config file (a regular file of at most <see cref="MaxConfigBytes"/>) into an object, or throws naming it.</summary>
     public static JsonObject ReadObject(string path, string kind)
     {
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = SafeFile.ReadAllText(path, MaxConfigBytes, $"{kind} config");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -1,5 +1,6 @@
 using Diffusion.Contracts;
 using Diffusion.Nn;
+using Diffusion.Text;
 using static TorchSharp.torch;
 
 namespace Diffusion.Plugins.Ldm;

@@ -15,7 +15,10 @@ public sealed class UNet2DConditionDenoiser : IDenoiser
     private readonly UNet2DConditionModel model;
 
     /// <summary>Wraps <paramref name="model"/> (taking ownership) with what it predicts.</summary>
-    public UNet2DConditionDenoiser(UNet2DConditionModel model, PredictionType prediction)
+    /// <param name="model">The network.</param>
+    /// <param name="prediction">What it predicts.</param>
+    /// <param name="latentSize">Latent [height, width] to draw; null takes the config's sample_size.</param>
+    public UNet2DConditionDenoiser(UNet2DConditionModel model, PredictionType prediction, IReadOnlyList<long>? latentSize = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         this.model = model;
@@ -24,7 +27,8 @@ public sealed class UNet2DConditionDenoiser : IDenoiser
         {
             Prediction = prediction,
             TimeInput = TimeInput.Timestep,
-            SampleShape = config.SampleSize is [int height, int width] ? [config.InChannels, height, width] : [config.InChannels],
+            SampleShape = latentSize is [long h, long w] ? [config.InChannels, h, w]
+                : config.SampleSize is [int height, int width] ? [config.InChannels, height, width] : [config.InChannels],
             CrossAttentionDim = config.CrossAttentionDim[0],
         };
     }

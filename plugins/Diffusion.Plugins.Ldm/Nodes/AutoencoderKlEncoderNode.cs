@@ -28,10 +28,6 @@ public sealed class AutoencoderKlEncoderNode : NodeType<AutoencoderKlEncoderOpti
     protected override IReadOnlyList<PortDescriptor> Outputs => [new("encoder", PortType.Encoder, "The autoencoder.")];
 
     /// <inheritdoc />
-    protected override IEnumerable<ValidationIssue> ValidateOptions(AutoencoderKlEncoderOptions options, NodeValidationContext context) =>
-        LdmValidation.ModelFolder(options.Model, context);
-
-    /// <inheritdoc />
     public override string? Fingerprint(NodeValidationContext context) => LdmValidation.Fingerprint(context, "vae");
 
     /// <inheritdoc />

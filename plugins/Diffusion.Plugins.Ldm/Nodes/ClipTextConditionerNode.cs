@@ -1,5 +1,6 @@
 using Diffusion.Contracts;
 using Diffusion.Nn;
+using Diffusion.Text;
 using TorchSharp;
 
 namespace Diffusion.Plugins.Ldm;
@@ -27,10 +28,6 @@ public sealed class ClipTextConditionerNode : NodeType<ClipTextConditionerOption
 
     /// <inheritdoc />
     protected override IReadOnlyList<PortDescriptor> Outputs => [new("conditioner", PortType.Conditioner, "The text conditioner.")];
-
-    /// <inheritdoc />
-    protected override IEnumerable<ValidationIssue> ValidateOptions(ClipTextConditionerOptions options, NodeValidationContext context) =>
-        LdmValidation.ModelFolder(options.Model, context);
 
     /// <inheritdoc />
     public override string? Fingerprint(NodeValidationContext context) => LdmValidation.Fingerprint(context, "text_encoder", "tokenizer");

@@ -2,23 +2,9 @@ using Diffusion.Contracts;
 
 namespace Diffusion.Plugins.Ldm;
 
-/// <summary>Validation and cache keys shared by the Ldm nodes.</summary>
+/// <summary>Cache keys shared by the Ldm nodes (the model folder itself is checked by the host: its param is an input folder).</summary>
 internal static class LdmValidation
 {
-    /// <summary>An issue on <c>model</c> when it is empty or names no existing folder.</summary>
-    public static IEnumerable<ValidationIssue> ModelFolder(string model, NodeValidationContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        if (string.IsNullOrWhiteSpace(model))
-        {
-            yield return context.ParamIssue("model", "Give the model folder (config.json + weights, or a diffusers pipeline folder), relative to the pipeline file.");
-        }
-        else if (!Directory.Exists(Path.GetFullPath(model, context.BaseDirectory)))
-        {
-            yield return context.ParamIssue("model", $"Model folder '{Path.GetFullPath(model, context.BaseDirectory)}' does not exist.");
-        }
-    }
-
     /// <summary>A cache key over the files of the model folder (or the named components of a pipeline folder).</summary>
     public static string? Fingerprint(NodeValidationContext context, params string[] components)
     {

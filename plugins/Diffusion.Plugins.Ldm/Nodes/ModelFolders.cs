@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using Diffusion.Nn;
+using Diffusion.Text;
+using Diffusion.Torch.Files;
 
 namespace Diffusion.Plugins.Ldm;
 
@@ -87,7 +89,7 @@ internal static class ModelFolders
 
         try
         {
-            return (JsonNode.Parse(File.ReadAllText(path)) as JsonObject)?["prediction_type"]?.GetValue<string>();
+            return (JsonNode.Parse(SafeFile.ReadAllText(path, 1 << 20, "Scheduler config")) as JsonObject)?["prediction_type"]?.GetValue<string>();
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
         {

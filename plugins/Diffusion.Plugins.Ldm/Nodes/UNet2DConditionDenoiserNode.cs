@@ -28,8 +28,23 @@ public sealed class UNet2DConditionDenoiserNode : NodeType<UNet2DConditionDenois
     protected override IReadOnlyList<PortDescriptor> Outputs => [new("denoiser", PortType.Denoiser, "The UNet.")];
 
     /// <inheritdoc />
-    protected override IEnumerable<ValidationIssue> ValidateOptions(UNet2DConditionDenoiserOptions options, NodeValidationContext context) =>
-        LdmValidation.ModelFolder(options.Model, context);
+    protected override IReadOnlyDictionary<string, IReadOnlySet<string>> OutputTraits(UNet2DConditionDenoiserOptions options, NodeValidationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+
+        // An explicit prediction lets the validator check it against the sampler (ADR 0007); with auto the folder's
+        // scheduler config decides when the network is loaded, and the sampler checks it then.
+        PredictionType? prediction = options.Prediction switch
+        {
+            "epsilon" => PredictionType.Epsilon,
+            "v_prediction" => PredictionType.VPrediction,
+            "sample" => PredictionType.Sample,
+            _ => null,
+        };
+        return prediction is { } known
+            ? new Dictionary<string, IReadOnlySet<string>> { ["denoiser"] = ComponentTraits.OfPrediction(known) }
+            : new Dictionary<string, IReadOnlySet<string>>();
+    }
 
     /// <inheritdoc />
     public override string? Fingerprint(NodeValidationContext context) => LdmValidation.Fingerprint(context, "unet");

@@ -6,7 +6,7 @@ namespace Diffusion.Plugins.Ldm;
 public sealed record UNet2DConditionDenoiserOptions
 {
     /// <summary>The UNet folder, or a diffusers pipeline folder (its unet/ is used).</summary>
-    [Param("A diffusers UNet2DConditionModel folder (config.json + weights) or a Stable Diffusion pipeline folder (its unet/), relative to the pipeline file.", Required = true)]
+    [Param("A diffusers UNet2DConditionModel folder (config.json + weights) or a Stable Diffusion pipeline folder (its unet/), relative to the pipeline file.", Required = true, Path = PathKind.InputFolder)]
     public string Model { get; init; } = "";
 
     /// <summary>What the network predicts; auto reads the pipeline folder's scheduler config.</summary>

@@ -56,6 +56,40 @@ public sealed class ImageNodesTests
     }
 
     [Fact]
+    public async Task Image_grid_captions_each_cell_with_its_prompt_repeated_in_place()
+    {
+        // Four white 4×4 images, two prompts: cells 0-1 carry the first prompt, cells 2-3 the second (as `condition` repeats them).
+        var images = full(4, 1, 4, 4, 1f);
+        using var context = new TestNodeContext("grid", new JsonObject { ["columns"] = 4, ["scale"] = 16, ["padding"] = 0, ["captions"] = new JsonArray("a thick seven", "i") })
+            .WithInput("images", images);
+
+        var outputs = await new ImageGridNode().ExecuteAsync(context);
+
+        using var bitmap = SKBitmap.Decode((string)outputs.Values["file"]);
+        var cell = 4 * 16;
+        var caption = Math.Max(12, cell / 5);
+        bitmap.Height.Should().Be(cell + caption, "one row of cells with a caption band under it");
+        int Ink(int column) => Enumerable.Range(column * cell, cell)
+            .SelectMany(x => Enumerable.Range(cell, caption).Select(y => bitmap.GetPixel(x, y)))
+            .Count(p => p.Red < 128);
+        Ink(0).Should().BeGreaterThan(0, "the first prompt is written under cell 0");
+        Ink(1).Should().Be(Ink(0), "cell 1 repeats the first prompt");
+        Ink(2).Should().Be(Ink(3), "cells 2 and 3 carry the second prompt");
+        Ink(2).Should().BeLessThan(Ink(0), "'i' has less ink than 'a thick seven'");
+    }
+
+    [Fact]
+    public async Task Image_grid_refuses_captions_that_do_not_divide_the_images()
+    {
+        using var context = new TestNodeContext("grid", new JsonObject { ["captions"] = new JsonArray("a", "b", "c") })
+            .WithInput("images", full(4, 1, 4, 4, 1f));
+
+        var act = () => new ImageGridNode().ExecuteAsync(context);
+
+        (await act.Should().ThrowAsync<InvalidInputException>()).WithMessage("*3 captions for 4 images*divides the image count*");
+    }
+
+    [Fact]
     public async Task Output_png_writes_one_decodable_file_per_image_named_by_index_and_label()
     {
         var images = rand(3, 3, 5, 7) * 2 - 1;

@@ -1,6 +1,7 @@
 using System.Text;
 using Diffusion.Plugins.Ldm;
 using Diffusion.Plugins.Tests.Infrastructure;
+using Diffusion.Text;
 using Xunit.Abstractions;
 
 namespace Diffusion.Plugins.Tests.Ldm;

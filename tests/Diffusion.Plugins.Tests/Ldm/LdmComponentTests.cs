@@ -3,6 +3,7 @@ using Diffusion.Nn;
 using Diffusion.Plugins.Ldm;
 using Diffusion.Plugins.Tests.Infrastructure;
 using Diffusion.Plugins.Tests.Nn;
+using Diffusion.Text;
 using static TorchSharp.torch;
 
 namespace Diffusion.Plugins.Tests.Ldm;

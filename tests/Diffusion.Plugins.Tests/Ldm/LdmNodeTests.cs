@@ -33,8 +33,9 @@ public sealed class LdmNodeTests : IDisposable
         var registrar = new Registrar();
         new LdmPlugin().Register(registrar);
 
-        registrar.Nodes.Select(n => n.Descriptor.Name).Should().BeEquivalentTo("encoder.autoencoder_kl", "conditioner.clip_text", "denoiser.unet2d_condition");
-        registrar.Nodes.Should().OnlyContain(n => n.Descriptor.Inputs.Single().Name == "attention"
+        registrar.Nodes.Select(n => n.Descriptor.Name).Should().BeEquivalentTo(
+            "encoder.autoencoder_kl", "conditioner.clip_text", "denoiser.unet2d_condition", "model.diffusers", "train.latent_text", "sampler.per_image_seeds");
+        registrar.Nodes.Where(n => n.Descriptor.Name is "encoder.autoencoder_kl" or "conditioner.clip_text" or "denoiser.unet2d_condition").Should().OnlyContain(n => n.Descriptor.Inputs.Single().Name == "attention"
             && n.Descriptor.Inputs.Single().Optional && n.Descriptor.Inputs.Single().Type == PortType.AttentionBackend);
     }
 
@@ -88,16 +89,29 @@ public sealed class LdmNodeTests : IDisposable
     [Fact]
     public void Validation_points_at_a_missing_model_folder()
     {
-        var node = new UNet2DConditionDenoiserNode();
+        // The model param is an input folder: the host checks it (resolved against the pipeline file's folder).
+        var parent = Path.GetDirectoryName(pipeline)!;
+        IReadOnlyList<ValidationIssue> Issues(string model) =>
+            SingleNodeValidation.Issues(new UNet2DConditionDenoiserNode(), new JsonObject { ["model"] = model }, parent);
 
-        node.Validate(new NodeValidationContext("unet", new JsonObject { ["model"] = "" }, pipeline))
-            .Should().ContainSingle(i => i.Pointer == "/nodes/unet/params/model");
-        node.Validate(new NodeValidationContext("unet", new JsonObject { ["model"] = "nowhere" }, pipeline))
-            .Should().ContainSingle(i => i.Pointer == "/nodes/unet/params/model" && i.Message.Contains("does not exist"));
-        node.Validate(new NodeValidationContext("unet", new JsonObject { ["model"] = "sd" }, Path.GetDirectoryName(pipeline)!))
-            .Should().ContainSingle("'sd' is resolved against the pipeline's folder");
-        node.Validate(new NodeValidationContext("unet", new JsonObject { ["model"] = Path.GetFileName(pipeline) }, Path.GetDirectoryName(pipeline)!))
-            .Should().BeEmpty();
+        Issues("").Should().ContainSingle(i => i.Pointer == "/nodes/node/params/model" && i.Message.Contains("is empty"));
+        Issues("nowhere").Should().ContainSingle(i => i.Pointer == "/nodes/node/params/model" && i.Message.Contains("does not exist"));
+        Issues(Path.Combine(Path.GetFileName(pipeline), "model_index.json")).Should().ContainSingle(i => i.Pointer == "/nodes/node/params/model", "a file is not a model folder");
+        Issues(Path.GetFileName(pipeline)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void An_explicit_prediction_is_a_trait_for_the_validator_and_auto_is_left_to_the_folder()
+    {
+        INodeType torch = new UNet2DConditionDenoiserNode();
+        INodeType onnx = new Diffusion.Plugins.Onnx.OnnxUNetDenoiserNode();
+        var folder = Path.GetDirectoryName(pipeline)!;
+        foreach (var node in new[] { torch, onnx })
+        {
+            node.OutputTraits(new NodeValidationContext("unet", new JsonObject { ["model"] = "sd", ["prediction"] = "v_prediction" }, folder))["denoiser"]
+                .Should().Equal(["prediction:v_prediction"]);
+            node.OutputTraits(new NodeValidationContext("unet", new JsonObject { ["model"] = "sd" }, folder)).Should().BeEmpty();
+        }
     }
 
     [Fact]

@@ -3,8 +3,9 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.ML.Tokenizers;
 using static TorchSharp.torch;
+using Diffusion.Torch.Files;
 
-namespace Diffusion.Plugins.Ldm;
+namespace Diffusion.Text;
 
 /// <summary>
 /// CLIP's tokenizer (Radford et al. 2021, §2.5: lower-cased byte-level BPE with a 49,152-merge vocabulary; Sennrich et
@@ -99,7 +100,7 @@ public sealed class ClipTokenizer
         Dictionary<string, int> vocab;
         try
         {
-            vocab = JsonSerializer.Deserialize<Dictionary<string, int>>(File.ReadAllText(vocabPath))
+            vocab = JsonSerializer.Deserialize<Dictionary<string, int>>(SafeFile.ReadAllText(vocabPath, MaxFileBytes, "CLIP tokenizer vocabulary"))
                 ?? throw new InvalidDataException($"CLIP tokenizer vocabulary '{vocabPath}' is empty.");
         }
         catch (JsonException e)
@@ -198,7 +199,15 @@ public sealed class ClipTokenizer
 
     /// <summary>The merge rules of merges.txt: one "left right" pair a line, after the "#version" header.</summary>
     private static List<string> ReadMerges(string path) =>
-        File.ReadLines(path).Where(line => line.Length > 0 && !line.StartsWith("#version", StringComparison.Ordinal)).ToList();
+        SafeFile.ReadAllText(path, MaxFileBytes, "CLIP tokenizer merges").Split('\n')
+            .Select(line => line.TrimEnd('\r'))
+            .Where(line => line.Length > 0 && !line.StartsWith("#version", StringComparison.Ordinal)).ToList();
+
+    /// <summary>The largest vocab.json / merges.txt read (CLIP's are about 0.9 and 0.5 MB).</summary>
+    public const long MaxFileBytes = 16L << 20;
+
+    /// <summary>The largest tokenizer_config.json read.</summary>
+    public const long MaxConfigBytes = 1L << 20;
 
     private static int SpecialId(Dictionary<string, int> vocab, string token, string vocabPath) =>
         vocab.TryGetValue(token, out var id)
@@ -216,7 +225,7 @@ public sealed class ClipTokenizer
         JsonObject config;
         try
         {
-            config = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
+            config = JsonNode.Parse(SafeFile.ReadAllText(path, MaxConfigBytes, "CLIP tokenizer config")) as JsonObject
                 ?? throw new InvalidDataException($"CLIP tokenizer config '{path}': expected a JSON object.");
         }
         catch (JsonException e)

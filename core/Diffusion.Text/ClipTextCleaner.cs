@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Diffusion.Plugins.Ldm;
+namespace Diffusion.Text;
 
 /// <summary>
 /// CLIP's prompt normalisation as transformers 5's <c>CLIPTokenizer</c> does it (the reference the fixtures were made

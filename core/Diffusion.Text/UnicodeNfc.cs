@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Diffusion.Plugins.Ldm;
+namespace Diffusion.Text;
 
 /// <summary>
 /// Unicode Normalization Form C (Unicode Standard Annex #15, §3 and §10: canonical decomposition, canonical ordering
@@ -152,7 +152,7 @@ internal static class UnicodeNfc
         public static Tables Load()
         {
             var tables = new Tables();
-            using var stream = typeof(UnicodeNfc).Assembly.GetManifestResourceStream("Diffusion.Plugins.Ldm.UnicodeComposition.txt")
+            using var stream = typeof(UnicodeNfc).Assembly.GetManifestResourceStream("Diffusion.Text.UnicodeComposition.txt")
                 ?? throw new InvalidOperationException("The NFC tables (UnicodeComposition.txt) are missing from the Ldm plugin assembly.");
             using var reader = new StreamReader(stream);
             while (reader.ReadLine() is { } line)
