@@ -10,31 +10,24 @@ namespace Diffusion.Plugins.Analytic;
 /// </summary>
 public record GaussianMixtureOptions
 {
-    /// <summary><c>none</c> or <c>eight_gaussians</c>.</summary>
     [Param("A predefined mixture: none (give means) or eight_gaussians (8 components on a circle).", Choices = ["none", "eight_gaussians"])]
     public string Preset { get; init; } = "none";
 
-    /// <summary>Component means [K][d].</summary>
     [Param("Component means, one array of d numbers per component (preset none).")]
     public double[][]? Means { get; init; }
 
-    /// <summary>Component covariances [K][d][d].</summary>
     [Param("Component covariances, one d x d array per component (instead of std/stds).")]
     public double[][][]? Covariances { get; init; }
 
-    /// <summary>One isotropic standard deviation for all components.</summary>
     [Param("One isotropic standard deviation for every component (eight_gaussians: 0.1 when absent).", Min = 0)]
     public double? Std { get; init; }
 
-    /// <summary>An isotropic standard deviation per component.</summary>
     [Param("Isotropic standard deviation per component (instead of std).")]
     public double[]? Stds { get; init; }
 
-    /// <summary>Component weights (normalised on use).</summary>
     [Param("Component weights (normalised; uniform when absent).")]
     public double[]? Weights { get; init; }
 
-    /// <summary>Radius of the eight_gaussians circle.</summary>
     [Param("Radius of the eight_gaussians circle.", Min = 0)]
     public double Radius { get; init; } = 2.0;
 }

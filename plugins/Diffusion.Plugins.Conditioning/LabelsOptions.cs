@@ -9,27 +9,21 @@ namespace Diffusion.Plugins.ClassConditioning;
 /// </summary>
 public sealed record LabelsOptions
 {
-    /// <summary>Explicit labels, one per sample.</summary>
     [Param("Explicit class labels, one per sample.")]
     public IReadOnlyList<int> Labels { get; init; } = [];
 
-    /// <summary>A named layout.</summary>
     [Param("A layout instead of explicit labels: all_digits_grid = 0..classes-1 in every row.", Choices = ["", "all_digits_grid"])]
     public string Grid { get; init; } = "";
 
-    /// <summary>Rows of the grid layout.</summary>
     [Param("Rows of the all_digits_grid layout.", Min = 1, Max = 10_000)]
     public int Rows { get; init; } = 4;
 
-    /// <summary>Number of labels cycling through the classes (when neither labels nor grid are given).</summary>
     [Param("Number of labels that cycle through the classes (used when labels and grid are empty).", Min = 0, Max = 1_000_000)]
     public int Count { get; init; }
 
-    /// <summary>Number of classes.</summary>
     [Param("Number of classes.", Min = 1, Max = 1_000_000)]
     public int Classes { get; init; } = 10;
 
-    /// <summary>The null label of the unconditional branch; -1 means <see cref="Classes"/>.</summary>
     [Param("The null label for the unconditional branch; -1 means classes (the convention of denoiser.unet2d).", Min = -1, Max = 1_000_000)]
     public int NullLabel { get; init; } = -1;
 }

@@ -8,19 +8,15 @@ namespace Diffusion.Plugins.Images;
 /// <summary>Params of <c>image.load</c>.</summary>
 public sealed record ImageLoadOptions
 {
-    /// <summary>The image file.</summary>
     [Param("Image file (PNG, JPEG, WebP, BMP, GIF), relative to the pipeline file.", Required = true, Path = PathKind.InputFile)]
     public string Path { get; init; } = "";
 
-    /// <summary>Width to resize to (0: keep).</summary>
     [Param("Width to resize to with bilinear filtering (0: keep the file's).", Min = 0, Max = 8192)]
     public int Width { get; init; }
 
-    /// <summary>Height to resize to (0: keep).</summary>
     [Param("Height to resize to (0: keep the file's).", Min = 0, Max = 8192)]
     public int Height { get; init; }
 
-    /// <summary>Channels of the result.</summary>
     [Param("Channels of the result: 3 (RGB) or 1 (grey, ITU-R BT.601 luma).", Min = 1, Max = 3)]
     public int Channels { get; init; } = 3;
 }

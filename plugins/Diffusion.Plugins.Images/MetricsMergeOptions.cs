@@ -5,11 +5,9 @@ namespace Diffusion.Plugins.Images;
 /// <summary>Params of <c>metrics.merge</c>.</summary>
 public sealed record MetricsMergeOptions
 {
-    /// <summary>The label of the merged set (absent: the node id).</summary>
     [Param("Label of the merged metric set, i.e. its table row (absent: the node id).")]
     public string? Label { get; init; }
 
-    /// <summary>The metric names to keep, in this order (absent: all, in first-seen order).</summary>
     [Param("Metric names to keep, in this column order (absent: every metric, first-seen order).")]
     public string[]? Keys { get; init; }
 }

@@ -5,11 +5,9 @@ namespace Diffusion.Plugins.Images;
 /// <summary>Params of <c>output.metrics_table</c>.</summary>
 public sealed record MetricsTableOptions
 {
-    /// <summary>Output file: Markdown, or CSV when the name ends with .csv.</summary>
     [Param("File to write, relative to the output folder: a Markdown table, or CSV when the name ends with .csv.", Path = PathKind.OutputFile)]
     public string Path { get; init; } = "metrics.md";
 
-    /// <summary>Heading of the Markdown file.</summary>
     [Param("Heading above the Markdown table (empty: none).")]
     public string Title { get; init; } = "";
 }

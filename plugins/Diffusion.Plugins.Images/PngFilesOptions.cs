@@ -5,15 +5,12 @@ namespace Diffusion.Plugins.Images;
 /// <summary>Params of <c>output.png</c>.</summary>
 public sealed record PngFilesOptions
 {
-    /// <summary>Folder for the files.</summary>
     [Param("Folder to write into, relative to the output folder.", Path = PathKind.OutputFolder)]
     public string Path { get; init; } = "images";
 
-    /// <summary>File name prefix.</summary>
     [Param("File name prefix; files are {prefix}{index:0000}.png, or {prefix}{index:0000}_label{label}.png with labels.")]
     public string Prefix { get; init; } = "image_";
 
-    /// <summary>Nearest-neighbour upscale factor.</summary>
     [Param("Nearest-neighbour upscale factor.", Min = 1, Max = 64)]
     public int Scale { get; init; } = 1;
 }

@@ -6,11 +6,9 @@ namespace Diffusion.Plugins.Sampling;
 /// <summary>Params of <c>scheduler.from_diffusers</c>.</summary>
 public sealed record SchedulerFromDiffusersOptions
 {
-    /// <summary>Path of a diffusers <c>scheduler_config.json</c> (relative to the pipeline file).</summary>
     [Param("Path of a diffusers scheduler_config.json.", Required = true, Path = PathKind.InputFile)]
     public string Path { get; init; } = "";
 
-    /// <summary>Arguments diffusers would pass to step(), e.g. {"eta": 0.5} for DDIM.</summary>
     [Param("Arguments diffusers passes to step(), e.g. {\"eta\": 0.5}.")]
     public JsonObject? StepKwargs { get; init; }
 }

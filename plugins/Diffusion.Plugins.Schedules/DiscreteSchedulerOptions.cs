@@ -9,93 +9,67 @@ namespace Diffusion.Plugins.Schedules;
 /// </summary>
 public sealed record DiscreteSchedulerOptions
 {
-    /// <summary>Number of training timesteps T.</summary>
     [Param("Number of training timesteps T.", Min = 1, Max = 100_000)]
     public int NumTrainTimesteps { get; init; } = 1000;
 
-    /// <summary>β at t = 0 (linear and scaled_linear schedules).</summary>
     [Param("β at the first timestep (linear, scaled_linear).", Min = 0, Max = 1)]
     public double BetaStart { get; init; } = 0.0001;
 
-    /// <summary>β at t = T − 1 (linear and scaled_linear schedules).</summary>
     [Param("β at the last timestep (linear, scaled_linear).", Min = 0, Max = 1)]
     public double BetaEnd { get; init; } = 0.02;
 
-    /// <summary>How β_t is laid out over t.</summary>
     [Param("β schedule: linear (Ho et al. 2020), scaled_linear (Stable Diffusion), squaredcos_cap_v2 (Nichol & Dhariwal 2021), exp (ᾱ = e^(−12t)), laplace (Hang et al. 2024), sigmoid (GeoDiff).",
         Choices = ["linear", "scaled_linear", "squaredcos_cap_v2", "exp", "laplace", "sigmoid"])]
     public string BetaSchedule { get; init; } = "linear";
 
-    /// <summary>Explicit β_t (length T); overrides <see cref="BetaSchedule"/> when given.</summary>
     [Param("Explicit betas, one per training timestep; overrides beta_schedule.")]
     public IReadOnlyList<double>? TrainedBetas { get; init; }
 
-    /// <summary>How the N inference timesteps are spread over [0, T).</summary>
     [Param("Timestep spacing (Lin et al. 2024, Table 2): leading, trailing, linspace; linspace_n_plus_1 / leading_n_plus_1 place N+1 points and drop t=0 (DPM-Solver's rule).",
         Choices = ["leading", "trailing", "linspace", "linspace_n_plus_1", "leading_n_plus_1"])]
     public string TimestepSpacing { get; init; } = "leading";
 
-    /// <summary>Added to every timestep of the leading spacing (Stable Diffusion uses 1).</summary>
     [Param("Offset added to leading-spaced timesteps.", Min = 0, Max = 100_000)]
     public int StepsOffset { get; init; }
 
-    /// <summary>Whether linspace timesteps are rounded to integers (DDPM/DDIM/PNDM) or kept fractional (Euler family).</summary>
     [Param("Round linspace timesteps to integers (true for DDPM/DDIM/PNDM, false for the Euler family).")]
     public bool IntegerTimesteps { get; init; } = true;
 
-    /// <summary>ᾱ used after the last step: 1 when true, else ᾱ_0 (DDIM's final_alpha_cumprod).</summary>
     [Param("Use ᾱ = 1 for the step after the last (else ᾱ_0).")]
     public bool SetAlphaToOne { get; init; } = true;
 
-    /// <summary>Rescale betas to zero terminal SNR (Lin et al. 2024, Algorithm 1).</summary>
     [Param("Rescale betas to zero terminal SNR (Lin et al. 2024, Algorithm 1).")]
     public bool RescaleBetasZeroSnr { get; init; }
 
-    /// <summary>How the noise levels of sigma-space samplers are chosen.</summary>
     [Param("Sigmas: interpolated at the timesteps, karras (Karras et al. 2022, Eq. 5, rho 7) or exponential (log-uniform).",
         Choices = ["interpolated", "karras", "exponential"])]
     public string SigmaSchedule { get; init; } = "interpolated";
 
-    /// <summary>Smallest σ of karras/exponential schedules; null takes it from the schedule.</summary>
     [Param("Smallest sigma of karras/exponential sigmas (null: from the schedule).", Min = 0)]
     public double? SigmaMin { get; init; }
 
-    /// <summary>Largest σ of karras/exponential schedules; null takes it from the schedule.</summary>
     [Param("Largest sigma of karras/exponential sigmas (null: from the schedule).", Min = 0)]
     public double? SigmaMax { get; init; }
 
-    /// <summary>Where karras/exponential sigmas take their range when sigma_min/sigma_max are null.</summary>
     [Param("Range of karras/exponential sigmas: the spaced timesteps' sigmas, or the whole training table (DPM-Solver).",
         Choices = ["spaced", "train"])]
     public string SigmaRange { get; init; } = "spaced";
 
-    /// <summary>Whether timesteps derived from karras/exponential sigmas are rounded to integers (DPM-Solver does).</summary>
     [Param("Round the timesteps that karras/exponential sigmas map back to.")]
     public bool RoundSigmaTimesteps { get; init; }
 
-    /// <summary>Whether timesteps derived from karras/exponential sigmas are then truncated to integers (DPM-Solver's int64 timesteps).</summary>
     [Param("Truncate the timesteps that karras/exponential sigmas map back to (after rounding, if any) to integers, as DPM-Solver's int64 timesteps.")]
     public bool IntegerSigmaTimesteps { get; init; }
 
-    /// <summary>
-    /// Lowest log-SNR λ = log(α/σ) an inference timestep may have (DPM-Solver's lambda_min_clipped); null keeps every timestep.
-    /// Applies to the linspace_n_plus_1, leading_n_plus_1 and trailing spacings.
-    /// </summary>
     [Param("Drop the noisiest timesteps whose log-SNR is below this (DPM-Solver's lambda_min_clipped; null: no clipping).")]
     public double? LambdaMinClipped { get; init; }
 
-    /// <summary>The σ after the last step.</summary>
     [Param("Final sigma: zero, or sigma_min (σ at t=0).", Choices = ["zero", "sigma_min"])]
     public string FinalSigma { get; init; } = "zero";
 
-    /// <summary>How σ is interpolated between training timesteps.</summary>
     [Param("Interpolation of sigma between training timesteps.", Choices = ["linear"])]
     public string InterpolationType { get; init; } = "linear";
 
-    /// <summary>
-    /// Precision of the stored β/ᾱ/σ tables. diffusers builds them in float32, and models were trained on those values,
-    /// so float32 reproduces diffusers; float64 is the exact schedule.
-    /// </summary>
     [Param("Precision of the stored tables: float32 reproduces diffusers (and the tables models were trained on), float64 is exact.",
         Choices = ["float32", "float64"])]
     public string TablePrecision { get; init; } = "float32";

@@ -5,7 +5,6 @@ namespace Samples.HelloPlugin;
 /// <summary>The params of <c>transform.scale</c>; in a pipeline: <c>"params": { "factor": 0.5 }</c>.</summary>
 public sealed record ScaleOptions
 {
-    /// <summary>What every element is multiplied by.</summary>
     [Param("What every element of the input is multiplied by.")]
     public double Factor { get; init; } = 1.0;
 }

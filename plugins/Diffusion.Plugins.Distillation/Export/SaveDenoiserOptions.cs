@@ -5,7 +5,6 @@ namespace Diffusion.Plugins.Distillation;
 /// <summary>Params of <c>output.denoiser</c>.</summary>
 public sealed record SaveDenoiserOptions
 {
-    /// <summary>Where the file goes.</summary>
     [Param("The safetensors file to write, relative to the output folder.", Path = PathKind.OutputFile)]
     public string Path { get; init; } = "denoiser.safetensors";
 }

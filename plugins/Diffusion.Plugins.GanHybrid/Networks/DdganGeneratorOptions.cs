@@ -5,51 +5,39 @@ namespace Diffusion.Plugins.GanHybrid;
 /// <summary>Params of <c>denoiser.ddgan</c>; the architecture part is also stored as checkpoint metadata.</summary>
 public sealed record DdganGeneratorOptions
 {
-    /// <summary>Shape of one sample: [d] (points, MLP generator) or [C, S, S] (images, conv generator).</summary>
     [Param("Shape of one sample without the batch: [d] for points (MLP generator) or [channels, size, size] for images (conv UNet generator, size divisible by 4).")]
     public int[] SampleShape { get; init; } = [2];
 
-    /// <summary>Width of the MLP generator.</summary>
     [Param("Width of the MLP generator's layers (points).", Min = 1, Max = 4096)]
     public int Hidden { get; init; } = 256;
 
-    /// <summary>Residual blocks of the MLP generator.</summary>
     [Param("Residual blocks of the MLP generator (points).", Min = 1, Max = 32)]
     public int Layers { get; init; } = 3;
 
-    /// <summary>Base channels of the conv generator.</summary>
     [Param("Base channels c of the conv generator (images).", Min = 1, Max = 1024)]
     public int Channels { get; init; } = 16;
 
-    /// <summary>Channel multipliers at S, S/2, S/4.</summary>
     [Param("Channel multipliers of the conv generator at sizes S, S/2, S/4.")]
     public int[] ChannelMult { get; init; } = [1, 2, 2];
 
-    /// <summary>Width of the latent z.</summary>
     [Param("Width of the latent z ~ N(0, I) (DDGAN's nz).", Min = 1, Max = 1024)]
     public int LatentDim { get; init; } = 16;
 
-    /// <summary>Layers of the mapping network z → w.</summary>
     [Param("Layers of the mapping network z → w that modulates the norms.", Min = 1, Max = 8)]
     public int MappingLayers { get; init; } = 2;
 
-    /// <summary>Width of the time (and class) embedding.</summary>
     [Param("Width of the sinusoidal time embedding (even); for the conv generator also the width of w.", Min = 2, Max = 1024)]
     public int EmbeddingDim { get; init; } = 64;
 
-    /// <summary>Classes to condition on (0: unconditional).</summary>
     [Param("Number of classes to condition on (0: unconditional); label num_classes is the null label.", Min = 0, Max = 100000)]
     public int NumClasses { get; init; }
 
-    /// <summary>Squash the output with tanh.</summary>
     [Param("Squash x̂_0 with tanh (images in [-1, 1], as the DDGAN generator does).")]
     public bool OutputTanh { get; init; }
 
-    /// <summary>Seed of the weight initialisation (and of z when no run generator is given).</summary>
     [Param("Seed of the weight initialisation (and of the latent z when a caller gives no generator).")]
     public long Seed { get; init; }
 
-    /// <summary>A safetensors file to load.</summary>
     [Param("A safetensors file to load (a denoiser file or a train.ddgan checkpoint, whose EMA weights are preferred); its metadata gives the architecture and the params above are then ignored.", Path = PathKind.InputFile)]
     public string? Checkpoint { get; init; }
 }

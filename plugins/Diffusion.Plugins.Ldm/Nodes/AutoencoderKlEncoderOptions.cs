@@ -5,7 +5,6 @@ namespace Diffusion.Plugins.Ldm;
 /// <summary>Params of <c>encoder.autoencoder_kl</c>.</summary>
 public sealed record AutoencoderKlEncoderOptions
 {
-    /// <summary>The autoencoder folder, or a diffusers pipeline folder (its vae/ is used).</summary>
     [Param("A diffusers AutoencoderKL folder (config.json + weights) or a Stable Diffusion pipeline folder (its vae/), relative to the pipeline file.", Required = true, Path = PathKind.InputFolder)]
     public string Model { get; init; } = "";
 }

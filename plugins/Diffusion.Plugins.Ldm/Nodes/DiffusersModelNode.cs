@@ -10,23 +10,18 @@ namespace Diffusion.Plugins.Ldm;
 /// <summary>Params of <c>model.diffusers</c>.</summary>
 public sealed record DiffusersModelOptions
 {
-    /// <summary>The pipeline folder.</summary>
     [Param("A diffusers Stable Diffusion pipeline folder (model_index.json, unet/, vae/, text_encoder/, tokenizer/, scheduler/; safetensors, fp32 or fp16), relative to the pipeline file.", Required = true, Path = PathKind.InputFolder)]
     public string Model { get; init; } = "";
 
-    /// <summary>Image height in pixels (0: the UNet's sample_size x the VAE's factor).</summary>
     [Param("Image height in pixels, a multiple of the VAE's factor (0: unet sample_size x factor, as diffusers).", Min = 0, Max = 8192)]
     public int Height { get; init; }
 
-    /// <summary>Image width in pixels (0: as height's default).</summary>
     [Param("Image width in pixels (0: unet sample_size x factor).", Min = 0, Max = 8192)]
     public int Width { get; init; }
 
-    /// <summary>Layers to skip at the end of the text encoder.</summary>
     [Param("Text encoder layers to skip at the end (diffusers' clip_skip).", Min = 0, Max = 64)]
     public int ClipSkip { get; init; }
 
-    /// <summary>Arguments for the scheduler's step().</summary>
     [Param("Arguments diffusers passes to the scheduler's step(), e.g. {\"eta\": 0.5} for DDIM.")]
     public JsonObject? StepKwargs { get; init; }
 }

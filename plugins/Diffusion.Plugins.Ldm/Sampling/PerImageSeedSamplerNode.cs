@@ -5,7 +5,6 @@ namespace Diffusion.Plugins.Ldm;
 /// <summary>Params of <c>sampler.per_image_seeds</c>.</summary>
 public sealed record PerImageSeedSamplerOptions
 {
-    /// <summary>One seed per image.</summary>
     [Param("One seed per image, in batch order (the sample node's count must equal their number, batch_size 0).", Required = true)]
     public IReadOnlyList<long> Seeds { get; init; } = [];
 }

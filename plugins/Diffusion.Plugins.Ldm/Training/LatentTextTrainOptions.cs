@@ -5,15 +5,12 @@ namespace Diffusion.Plugins.Ldm;
 /// <summary>Params of <c>train.latent_text</c>.</summary>
 public sealed record LatentTextTrainOptions
 {
-    /// <summary>The pipeline folder to write.</summary>
     [Param("The diffusers pipeline folder to write (model_index.json, vae/, unet/, text_encoder/, tokenizer/, scheduler/), relative to the output folder.", Path = PathKind.OutputFolder)]
     public string Output { get; init; } = "latent-text-model";
 
-    /// <summary>CLIP tokenizer folder whose vocabulary is reduced to the caption words.</summary>
     [Param("A CLIP tokenizer folder (vocab.json, merges.txt) whose BPE is reduced to the words of the captions, relative to the pipeline file.", Required = true, Path = PathKind.InputFolder)]
     public string Tokenizer { get; init; } = "";
 
-    /// <summary>Seed of the training generator.</summary>
     [Param("Seed of the training generator (batches, posterior samples, noise, times, caption dropout).")]
     public long Seed { get; init; }
 

@@ -6,19 +6,15 @@ namespace Diffusion.Plugins.Mnist;
 /// <summary>Params of <c>eval.mnist</c>.</summary>
 public sealed record EvalMnistOptions
 {
-    /// <summary>Classifier weights.</summary>
     [Param("Classifier weights from train.mnist_classifier, relative to the pipeline file.", Path = PathKind.InputFile)]
     public string Classifier { get; init; } = "models/mnist-classifier.safetensors";
 
-    /// <summary>IDX folder for the reference statistics.</summary>
     [Param("Folder of the MNIST IDX files (the FD reference set), relative to the pipeline file.", Path = PathKind.InputFolder)]
     public string Data { get; init; } = "../data/mnist";
 
-    /// <summary>Also compute the test-vs-train floor.</summary>
     [Param("Also report fd_mnist_floor: the FD between N test and N training images.")]
     public bool Floor { get; init; } = true;
 
-    /// <summary>Label for the metric set.</summary>
     [Param("Label of the metric set in tables, e.g. ddim-50.")]
     public string Label { get; init; } = "mnist";
 }

@@ -6,23 +6,18 @@ namespace Diffusion.Plugins.Mnist;
 /// <summary>Params of <c>eval.mnist_prompts</c>.</summary>
 public sealed record EvalMnistPromptsOptions
 {
-    /// <summary>The prompts the samples were drawn for.</summary>
     [Param("The prompts the samples were drawn for, as given to the condition node (each repeated count/n times in place).", Required = true)]
     public IReadOnlyList<string> Prompts { get; init; } = [];
 
-    /// <summary>Rows: each prompt repeated count/n times.</summary>
     [Param("Rows, as the condition node's count (0: one per prompt).", Min = 0, Max = 100000)]
     public int Count { get; init; }
 
-    /// <summary>Classifier weights.</summary>
     [Param("Classifier weights from train.mnist_classifier, relative to the pipeline file.", Path = PathKind.InputFile)]
     public string Classifier { get; init; } = "models/mnist-classifier.safetensors";
 
-    /// <summary>IDX folder (the property bins come from its training set).</summary>
     [Param("Folder of the MNIST IDX files (the training set gives the property bins), relative to the pipeline file.", Path = PathKind.InputFolder)]
     public string Data { get; init; } = "../data/mnist";
 
-    /// <summary>Label for the metric set.</summary>
     [Param("Label of the metric set in tables, e.g. guidance-3.")]
     public string Label { get; init; } = "mnist-prompts";
 }

@@ -5,15 +5,12 @@ namespace Diffusion.Plugins.Mnist;
 /// <summary>Params of <c>dataset.mnist_captions</c>.</summary>
 public sealed record MnistCaptionsDatasetOptions
 {
-    /// <summary>Folder of the IDX files.</summary>
     [Param("Folder holding the MNIST IDX files, relative to the pipeline file.", Path = PathKind.InputFolder)]
     public string Path { get; init; } = "../data/mnist";
 
-    /// <summary>Which split.</summary>
     [Param("train or test; property bins always come from train.", Choices = ["train", "test"])]
     public string Split { get; init; } = "train";
 
-    /// <summary>Probability of stating each property.</summary>
     [Param("Probability of stating each property (thickness, size, slant) whose bin is low or high; below 1 teaches partial prompts.", Min = 0, Max = 1)]
     public double Keep { get; init; } = 0.75;
 }

@@ -5,15 +5,12 @@ namespace Diffusion.Plugins.Mnist;
 /// <summary>Params of <c>dataset.mnist</c>.</summary>
 public sealed record MnistDatasetOptions
 {
-    /// <summary>Folder of the IDX files.</summary>
     [Param("Folder holding the IDX files (gzip or raw), relative to the pipeline file; the repository ships them in data/mnist.", Path = PathKind.InputFolder)]
     public string Path { get; init; } = "../data/mnist";
 
-    /// <summary>Which split.</summary>
     [Param("train (60,000 images) or test (10,000).", Choices = ["train", "test"])]
     public string Split { get; init; } = "train";
 
-    /// <summary>Side after padding.</summary>
     [Param("Image side: 28, or larger to pad with background (32 for UNets that need a power of two).", Min = 28, Max = 64)]
     public int Pad { get; init; } = 28;
 }

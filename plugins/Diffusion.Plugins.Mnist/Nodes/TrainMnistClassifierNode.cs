@@ -5,27 +5,21 @@ namespace Diffusion.Plugins.Mnist;
 /// <summary>Params of <c>train.mnist_classifier</c>.</summary>
 public sealed record TrainMnistClassifierOptions
 {
-    /// <summary>IDX folder.</summary>
     [Param("Folder holding the MNIST IDX files, relative to the pipeline file.", Path = PathKind.InputFolder)]
     public string Data { get; init; } = "../data/mnist";
 
-    /// <summary>Where to save.</summary>
     [Param("Output weights (.safetensors), relative to the run's output folder.", Path = PathKind.OutputFile)]
     public string Path { get; init; } = "mnist-classifier.safetensors";
 
-    /// <summary>Epochs.</summary>
     [Param("Passes over the training set.", Min = 1, Max = 10_000)]
     public int Epochs { get; init; } = 6;
 
-    /// <summary>Batch size.</summary>
     [Param("Images per step.", Min = 1, Max = 1_000_000)]
     public int Batch { get; init; } = 128;
 
-    /// <summary>Learning rate.</summary>
     [Param("Adam's initial learning rate (cosine decay).", Min = 0)]
     public double Lr { get; init; } = 2e-3;
 
-    /// <summary>Seed.</summary>
     [Param("Seed of weights and shuffling.")]
     public long Seed { get; init; }
 }

@@ -5,7 +5,6 @@ namespace Diffusion.Plugins.Onnx;
 /// <summary>Params of <c>conditioner.onnx_clip</c>.</summary>
 public sealed record OnnxClipConditionerOptions : OnnxSessionParams
 {
-    /// <summary>The tokenizer folder; empty finds it in the model folder.</summary>
     [Param("The CLIP tokenizer folder (vocab.json, merges.txt); empty: the model folder's tokenizer/.", Path = PathKind.InputFolder)]
     public string Tokenizer { get; init; } = "";
 }

@@ -7,15 +7,12 @@ namespace Diffusion.Plugins.Onnx;
 /// <summary>Params of <c>model.onnx</c>.</summary>
 public sealed record OnnxModelOptions : OnnxSessionParams
 {
-    /// <summary>Image height in pixels (0: the model's).</summary>
     [Param("Image height in pixels, a multiple of the VAE's factor (0: unet/config.json's sample_size x factor when present, else 512).", Min = 0, Max = 8192)]
     public int Height { get; init; }
 
-    /// <summary>Image width in pixels (0: the model's).</summary>
     [Param("Image width in pixels (0: as height's default).", Min = 0, Max = 8192)]
     public int Width { get; init; }
 
-    /// <summary>Arguments for the scheduler's step().</summary>
     [Param("Arguments diffusers passes to the scheduler's step(), e.g. {\"eta\": 0.5} for DDIM.")]
     public JsonObject? StepKwargs { get; init; }
 }

@@ -6,27 +6,21 @@ namespace Diffusion.Plugins.Onnx;
 /// <summary>The ONNX Runtime session params every ONNX node takes.</summary>
 public abstract record OnnxSessionParams
 {
-    /// <summary>The ONNX model folder.</summary>
     [Param("An ONNX Stable Diffusion folder (diffusers/OnnxStack layout: model_index.json, unet/, vae_decoder/, vae_encoder/, text_encoder/, tokenizer/, scheduler/), relative to the pipeline file.", Required = true, Path = PathKind.InputFolder)]
     public string Model { get; init; } = "";
 
-    /// <summary>Execution provider.</summary>
     [Param("auto: CUDA when this host's ONNX Runtime has it and CUDA loads (else the CPU, with the reason logged); cpu; cuda (an error when unavailable).")]
     public OnnxExecutionProvider ExecutionProvider { get; init; } = OnnxExecutionProvider.Auto;
 
-    /// <summary>Intra-op threads.</summary>
     [Param("Threads inside one operator (0: ONNX Runtime's default, one per physical core).", Min = 0, Max = 1024)]
     public int IntraOpThreads { get; init; }
 
-    /// <summary>Inter-op threads.</summary>
     [Param("Threads running independent operators at once (0: default; above 1 turns on parallel execution).", Min = 0, Max = 1024)]
     public int InterOpThreads { get; init; }
 
-    /// <summary>Graph optimisation level.</summary>
     [Param("ONNX Runtime graph optimisation level.")]
     public OnnxGraphOptimization GraphOptimization { get; init; } = OnnxGraphOptimization.All;
 
-    /// <summary>CUDA device ordinal.</summary>
     [Param("CUDA device for the CUDA provider.", Min = 0, Max = 64)]
     public int CudaDevice { get; init; }
 

@@ -5,16 +5,13 @@ namespace Diffusion.Plugins.Onnx;
 /// <summary>Params of <c>denoiser.onnx_unet</c>.</summary>
 public sealed record OnnxUNetDenoiserOptions : OnnxSessionParams
 {
-    /// <summary>What the UNet predicts.</summary>
     [Param("What the UNet predicts; auto reads prediction_type from the folder's scheduler/scheduler_config.json, else epsilon.",
         Choices = ["auto", "epsilon", "v_prediction", "sample"])]
     public string Prediction { get; init; } = "auto";
 
-    /// <summary>Latent rows (0: from unet/config.json, else 64).</summary>
     [Param("Latent rows the sample node draws (0: unet/config.json's sample_size when the folder has one, else 64 = 512 px for SD 1.x).", Min = 0, Max = 1024)]
     public int LatentHeight { get; init; }
 
-    /// <summary>Latent columns (0: as for rows).</summary>
     [Param("Latent columns (0: as latent_height's default).", Min = 0, Max = 1024)]
     public int LatentWidth { get; init; }
 }

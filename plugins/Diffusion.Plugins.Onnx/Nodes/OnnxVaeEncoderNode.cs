@@ -5,7 +5,6 @@ namespace Diffusion.Plugins.Onnx;
 /// <summary>Params of <c>encoder.onnx_vae</c>.</summary>
 public sealed record OnnxVaeEncoderOptions : OnnxSessionParams
 {
-    /// <summary>Latent scaling factor (0: the folder's, else 0.18215).</summary>
     [Param("Latent scaling factor (0: vae_decoder/config.json's scaling_factor when present, else 0.18215 as SD 1.x/2.x).", Min = 0)]
     public double ScalingFactor { get; init; }
 }

@@ -8,19 +8,15 @@ namespace Diffusion.Plugins.ScoreSde;
 /// </summary>
 public sealed record VpSdeSchedulerOptions
 {
-    /// <summary>β_min = β(0).</summary>
     [Param("beta(0); the DDPM linear schedule's beta_start * N.", Min = 0)]
     public double BetaMin { get; init; } = 0.1;
 
-    /// <summary>β_max = β(1).</summary>
     [Param("beta(1); the DDPM linear schedule's beta_end * N.", Min = 0)]
     public double BetaMax { get; init; } = 20.0;
 
-    /// <summary>ε, the last time visited by samplers and the smallest training time (the paper uses 1e-3 for VP).</summary>
     [Param("Smallest time epsilon visited by samplers and sampled in training.", Min = 0, Max = 1)]
     public double Epsilon { get; init; } = 1e-3;
 
-    /// <summary>N of the discretisation (DDPM's T); timestep-input denoisers get t·(N−1).</summary>
     [Param("Number of discrete steps N of the matching DDPM; timestep-input denoisers get t * (N - 1).", Min = 2, Max = 100_000)]
     public int TrainTimesteps { get; init; } = 1000;
 }

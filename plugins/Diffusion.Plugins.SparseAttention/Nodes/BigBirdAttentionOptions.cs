@@ -5,23 +5,18 @@ namespace Diffusion.Plugins.SparseAttention;
 /// <summary>Params of <c>attention.bigbird</c>.</summary>
 public sealed record BigBirdAttentionOptions
 {
-    /// <summary>b.</summary>
     [Param("Tokens per block b.", Min = 1, Max = 4096)]
     public int BlockSize { get; init; } = 64;
 
-    /// <summary>w.</summary>
     [Param("Window blocks on each side of a query block (BigBird uses 1: three blocks in all).", Min = 0, Max = 1024)]
     public int WindowBlocks { get; init; } = 1;
 
-    /// <summary>g.</summary>
     [Param("Leading global blocks: they attend every key and every query attends them.", Min = 0, Max = 1024)]
     public int GlobalBlocks { get; init; } = 2;
 
-    /// <summary>r.</summary>
     [Param("Random key blocks per query block, drawn outside its window and the global blocks.", Min = 0, Max = 1024)]
     public int RandomBlocks { get; init; } = 3;
 
-    /// <summary>Seed.</summary>
     [Param("Seed of the random blocks (the same seed gives the same pattern).")]
     public long Seed { get; init; }
 }

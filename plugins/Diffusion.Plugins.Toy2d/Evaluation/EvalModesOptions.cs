@@ -14,27 +14,21 @@ public sealed record EvalModesOptions
     /// <summary>Preset name meaning "use <see cref="Centres"/>".</summary>
     public const string NoPreset = "none";
 
-    /// <summary>Where the mode centres come from.</summary>
     [Param("Mode centres: eight_gaussians (8 centres on a circle of radius `radius`), grid_gaussians (the 5 x 5 grid with `spacing`) or none (give `centres`).", Choices = [EightGaussiansPreset, GridGaussiansPreset, NoPreset])]
     public string Preset { get; init; } = EightGaussiansPreset;
 
-    /// <summary>Radius of the eight_gaussians circle (the dataset's default is <see cref="ToyDistributions.EightGaussiansRadius"/>).</summary>
     [Param("Radius of the eight_gaussians circle.", Min = 0)]
     public double Radius { get; init; } = ToyDistributions.EightGaussiansRadius;
 
-    /// <summary>Spacing of the grid_gaussians centres (the dataset's is <see cref="ToyDistributions.GridGaussiansSpacing"/>).</summary>
     [Param("Spacing of the grid_gaussians centres.", Min = 0)]
     public double Spacing { get; init; } = ToyDistributions.GridGaussiansSpacing;
 
-    /// <summary>Explicit mode centres, one array of d numbers per mode (preset none).</summary>
     [Param("Explicit mode centres, one array of d numbers per mode (preset none).")]
     public double[][]? Centres { get; init; }
 
-    /// <summary>A sample farther than this from every centre counts as off-mode.</summary>
     [Param("A sample farther than this (Euclidean) from every centre counts as off-mode.", Min = 0)]
     public double MaxDistance { get; init; } = 0.5;
 
-    /// <summary>The label of the metric set (absent: the node id).</summary>
     [Param("Label of the metric set in tables (absent: the node id).")]
     public string? Label { get; init; }
 

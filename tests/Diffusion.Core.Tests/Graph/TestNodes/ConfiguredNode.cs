@@ -5,35 +5,27 @@ namespace Diffusion.Core.Tests.TestNodes;
 /// <summary>Params of <c>test.configured</c>: one of every kind, with ranges, choices and a required one.</summary>
 public sealed record ConfiguredOptions
 {
-    /// <summary>A bounded whole number.</summary>
     [Param("Steps.", Min = 1, Max = 100)]
     public int Steps { get; init; } = 10;
 
-    /// <summary>A bounded real number.</summary>
     [Param("Scale.", Min = 0, Max = 1)]
     public double Scale { get; init; } = 0.5;
 
-    /// <summary>A switch.</summary>
     [Param("Flag.")]
     public bool Flag { get; init; }
 
-    /// <summary>A string with choices.</summary>
     [Param("Mode.", Choices = ["fast", "slow"])]
     public string Mode { get; init; } = "fast";
 
-    /// <summary>A required string.</summary>
     [Param("Name.", Required = true)]
     public string Name { get; init; } = "";
 
-    /// <summary>A list.</summary>
     [Param("Sizes.")]
     public IReadOnlyList<int> Sizes { get; init; } = [];
 
-    /// <summary>Lower bound; must not exceed <see cref="High"/> (a cross-field rule).</summary>
     [Param("Low.")]
     public double Low { get; init; }
 
-    /// <summary>Upper bound.</summary>
     [Param("High.")]
     public double High { get; init; } = 1;
 }

@@ -5,11 +5,9 @@ namespace Diffusion.Core.Tests.TestNodes;
 /// <summary>Params of <c>test.counter</c>.</summary>
 public sealed record CounterOptions
 {
-    /// <summary>Added to the optional input.</summary>
     [Param("A number.")]
     public double Value { get; init; }
 
-    /// <summary>How many progress reports to send.</summary>
     [Param("Progress steps to report.", Min = 0)]
     public int Steps { get; init; }
 }

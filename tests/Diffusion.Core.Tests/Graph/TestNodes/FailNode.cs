@@ -5,7 +5,6 @@ namespace Diffusion.Core.Tests.TestNodes;
 /// <summary>Params of <c>test.fail</c>.</summary>
 public sealed record FailOptions
 {
-    /// <summary>The exception message.</summary>
     [Param("What the exception says.")]
     public string Message { get; init; } = "boom";
 }

@@ -7,7 +7,6 @@ namespace Diffusion.Core.Tests.TestNodes;
 /// <summary>Params of <c>test.read_file</c>.</summary>
 public sealed record ReadFileOptions
 {
-    /// <summary>The file to read.</summary>
     [Param("A text file holding a number.", Required = true, Path = PathKind.InputFile)]
     public string Path { get; init; } = "";
 }
@@ -32,7 +31,6 @@ public sealed class ReadFileNode : NodeType<ReadFileOptions>
 /// <summary>Params of <c>test.read_folder</c>.</summary>
 public sealed record ReadFolderOptions
 {
-    /// <summary>The folder.</summary>
     [Param("A folder.", Path = PathKind.InputFolder)]
     public string Folder { get; init; } = "data";
 }
@@ -53,11 +51,9 @@ public sealed class ReadFolderNode : NodeType<ReadFolderOptions>
 /// <summary>Params of <c>test.write_anywhere</c>.</summary>
 public sealed record WriteAnywhereOptions
 {
-    /// <summary>Where to write; deliberately not declared as a path, so only the run-time checks see it.</summary>
     [Param("Output file (not declared as a path param).")]
     public string Target { get; init; } = "out.txt";
 
-    /// <summary>A file to read; not declared as a path either.</summary>
     [Param("Input file (not declared as a path param); empty: none.")]
     public string Source { get; init; } = "";
 }
@@ -93,7 +89,6 @@ public sealed class WriteAnywhereNode : NodeType<WriteAnywhereOptions>
 /// <summary>Params of <c>test.throw</c>.</summary>
 public sealed record ThrowOptions
 {
-    /// <summary>Which exception.</summary>
     [Param("native | null | missing_file | corrupt | invalid_input | argument", Choices = ["native", "null", "missing_file", "corrupt", "invalid_input", "argument"])]
     public string Kind { get; init; } = "native";
 }

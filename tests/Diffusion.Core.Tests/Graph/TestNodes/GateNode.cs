@@ -6,7 +6,6 @@ namespace Diffusion.Core.Tests.TestNodes;
 /// <summary>Params of <c>test.gate</c>.</summary>
 public sealed record GateOptions
 {
-    /// <summary>How many gate nodes must have started before this one may finish.</summary>
     [Param("Gate nodes that must be running at once.", Min = 1)]
     public int Peers { get; init; } = 1;
 }

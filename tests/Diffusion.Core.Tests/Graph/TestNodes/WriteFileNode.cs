@@ -6,7 +6,6 @@ namespace Diffusion.Core.Tests.TestNodes;
 /// <summary>Params of <c>test.write_file</c>.</summary>
 public sealed record WriteFileOptions
 {
-    /// <summary>Where to write, relative to the run's output folder.</summary>
     [Param("Output file.", Required = true, Path = PathKind.OutputFile)]
     public string Path { get; init; } = "";
 }
