@@ -164,11 +164,8 @@ public sealed class SampleNode : NodeType<SampleNodeOptions>
                     Unconditional = unconditional?.ForChunk(start, size, options.Count),
                     GuidanceScale = options.GuidanceScale,
                     CancellationToken = context.CancellationToken,
-                    OnStep = step =>
-                    {
-                        context.Progress.Report(new NodeProgress(Math.Min(++done, total), total, sampler.Info.Name));
-                        NativeObjectReclaimer.AfterStep(done);
-                    },
+                    // Samplers reclaim TorchSharp's finalizer-only scalars themselves (SamplerTensors.Replace).
+                    OnStep = step => context.Progress.Report(new NodeProgress(Math.Min(++done, total), total, sampler.Info.Name)),
                 };
                 var result = sampler.Sample(request);
                 using (result.Samples)

@@ -1,4 +1,5 @@
 using Diffusion.Contracts;
+using Diffusion.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -52,12 +53,17 @@ public static class SamplerTensors
         return full(request.Shape[0], (float)value, float32, request.Device);
     }
 
-    /// <summary>Disposes the previous loop tensor and takes the next.</summary>
+    /// <summary>
+    /// Disposes the previous loop tensor and takes the next: the end of one sampler step. It also counts the step for
+    /// <see cref="NativeObjectReclaimer.Tick"/>, which frees the native scalars TorchSharp leaves to finalizers
+    /// (<c>0.5 * x</c>), so a sampler driven directly through <see cref="ISampler.Sample"/> keeps a flat resident size.
+    /// </summary>
     public static void Replace(ref Tensor x, Tensor next)
     {
         ArgumentNullException.ThrowIfNull(x);
         x.Dispose();
         x = next;
+        NativeObjectReclaimer.Tick();
     }
 
     private static Tensor Noised(SamplingRequest request, Tensor source, Tensor noise, SampleSpace space)

@@ -1,5 +1,6 @@
 using Diffusion.Contracts;
 using Diffusion.Sdk;
+using Diffusion.Torch;
 using TorchSharp;
 
 namespace Diffusion.Plugins.Samplers.Adaptive;
@@ -179,6 +180,9 @@ public sealed class DpmAdaptiveSampler : ISampler
             {
                 old.Dispose();
             }
+
+            // One step done: free the native scalars TorchSharp leaves to finalizers (see NativeObjectReclaimer).
+            NativeObjectReclaimer.Tick();
         }
     }
 }

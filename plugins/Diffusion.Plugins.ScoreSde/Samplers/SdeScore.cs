@@ -1,5 +1,6 @@
 using Diffusion.Contracts;
 using Diffusion.Sdk;
+using Diffusion.Torch;
 using TorchSharp;
 
 namespace Diffusion.Plugins.ScoreSde;
@@ -75,5 +76,8 @@ internal static class SdeScore
         {
             old.Dispose();
         }
+
+        // One step done: free the native scalars TorchSharp leaves to finalizers (see NativeObjectReclaimer).
+        NativeObjectReclaimer.Tick();
     }
 }

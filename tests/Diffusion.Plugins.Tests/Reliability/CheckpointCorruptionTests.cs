@@ -122,6 +122,11 @@ public sealed class CheckpointCorruptionTests : IDisposable
             {
                 e.Message.Should().Contain(path);
             }
+            catch (InvalidOperationException e) when (e.Message.Contains("the loss became", StringComparison.Ordinal))
+            {
+                // A mutated weight can be a valid but huge float: training stops with its own clear message (found by
+                // CI with seed 0Y9w1GV8eh01: bytes 8547 and 3892 changed).
+            }
         }, iter: 60, threads: 1);
     }
 }
