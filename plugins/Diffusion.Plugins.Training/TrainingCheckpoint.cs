@@ -20,6 +20,8 @@ public static class TrainingCheckpoint
     /// <summary>The format metadata value.</summary>
     public const string Format = "diffusion.training_checkpoint";
 
+    private const string Label = "train.denoising";
+
     /// <summary>Writes a checkpoint atomically.</summary>
     public static void Save(
         string path,
@@ -48,15 +50,7 @@ public static class TrainingCheckpoint
             }
         }
 
-        var states = optimizer.state_dict().State;
-        for (var i = 0; i < parameters.Count; i++)
-        {
-            var state = (AdamW.State)states[i];
-            var name = parameters[i].Name;
-            tensors[$"optimizer.{name}.exp_avg"] = state.exp_avg;
-            tensors[$"optimizer.{name}.exp_avg_sq"] = state.exp_avg_sq;
-            tensors[$"optimizer.{name}.step"] = tensor(state.step);
-        }
+        OptimizerCheckpoint.Write(tensors, "optimizer", optimizer, [.. parameters.Select(p => p.Name)]);
 
         tensors["generator.state"] = generator.get_state();
         var metadata = new Dictionary<string, string>(model.Config, StringComparer.Ordinal)
@@ -114,52 +108,21 @@ public static class TrainingCheckpoint
             throw new InvalidDataException($"train.denoising: '{path}' was written with EMA {(hasEma ? "on" : "off")} but ema_decay now turns it {(ema is null ? "off" : "on")}; use the same ema_decay setting to resume.");
         }
 
-        if (!header.Metadata.TryGetValue("step", out var stepText)
-            || !long.TryParse(stepText, NumberStyles.None, CultureInfo.InvariantCulture, out var step))
-        {
-            throw new InvalidDataException($"train.denoising: '{path}' has no valid 'step' in its metadata (found '{stepText ?? "absent"}'; expected a whole number >= 0). The file is damaged; resume from another checkpoint.");
-        }
-
+        var step = CheckedRestore.Step(header.Metadata, path, Label);
         var stored = SafeTensors.Load(path);
         try
         {
             // Check everything first, then copy: a file that fails halfway must not leave a half-restored state.
-            var states = optimizer.state_dict().State;
-            var targets = new List<(string Key, Tensor Target)>();
-            targets.AddRange(model.Network.state_dict().Select(kv => ($"network.{kv.Key}", kv.Value)));
+            var restore = new CheckedRestore(stored, path, Label);
+            restore.Tensors("network.", model.Network.state_dict());
             if (ema is not null)
             {
-                targets.AddRange(ema.Shadow.Network.state_dict().Select(kv => ($"ema.{kv.Key}", kv.Value)));
+                restore.Tensors("ema.", ema.Shadow.Network.state_dict());
             }
 
-            var steps = new long[parameters.Count];
-            for (var i = 0; i < parameters.Count; i++)
-            {
-                var state = (AdamW.State)states[i];
-                var name = parameters[i].Name;
-                targets.Add(($"optimizer.{name}.exp_avg", state.exp_avg));
-                targets.Add(($"optimizer.{name}.exp_avg_sq", state.exp_avg_sq));
-                steps[i] = OptimizerStep(stored, $"optimizer.{name}.step", path);
-            }
-
-            foreach (var (key, target) in targets)
-            {
-                CheckLike(stored, key, target, path);
-            }
-
-            var generatorState = GeneratorState(stored, path);
-            using var noGrad = no_grad();
-            foreach (var (key, target) in targets)
-            {
-                target.copy_(stored[key]);
-            }
-
-            for (var i = 0; i < parameters.Count; i++)
-            {
-                ((AdamW.State)states[i]).step = steps[i];
-            }
-
-            generator.set_state(generatorState);
+            restore.Optimizer("optimizer", optimizer, [.. parameters.Select(p => p.Name)]);
+            restore.RandomState(generator);
+            restore.Apply();
             return step;
         }
         finally
@@ -170,84 +133,4 @@ public static class TrainingCheckpoint
             }
         }
     }
-
-    /// <summary>A stored weight or optimizer moment must have the target's shape and a floating-point dtype.</summary>
-    private static void CheckLike(IReadOnlyDictionary<string, Tensor> stored, string key, Tensor target, string path)
-    {
-        var source = Get(stored, key, path);
-        if (!source.shape.SequenceEqual(target.shape))
-        {
-            throw new InvalidDataException($"train.denoising: tensor '{key}' in '{path}' has shape [{string.Join(", ", source.shape)}] but the training state expects [{string.Join(", ", target.shape)}].");
-        }
-
-        if (!is_floating_point(source))
-        {
-            throw new InvalidDataException($"train.denoising: tensor '{key}' in '{path}' has dtype {source.dtype}; weights and optimizer moments are floating point.");
-        }
-    }
-
-    /// <summary>AdamW's bias-correction step: an int64 scalar, not negative.</summary>
-    private static long OptimizerStep(IReadOnlyDictionary<string, Tensor> stored, string key, string path)
-    {
-        var tensor = Get(stored, key, path);
-        if (tensor.dtype != ScalarType.Int64 || tensor.NumberOfElements != 1)
-        {
-            throw new InvalidDataException($"train.denoising: tensor '{key}' in '{path}' is {tensor.dtype} [{string.Join(", ", tensor.shape)}]; the optimizer step is one int64.");
-        }
-
-        var value = tensor.item<long>();
-        return value >= 0
-            ? value
-            : throw new InvalidDataException($"train.denoising: tensor '{key}' in '{path}' is {value}; the optimizer step cannot be negative.");
-    }
-
-    /// <summary>
-    /// The CPU generator's state: uint8, one dimension, exactly as long as libtorch's own. libtorch checks the size
-    /// itself, but through TorchSharp a wrong one ended the process (c10::Error, exit 134) instead of throwing.
-    /// </summary>
-    private static Tensor GeneratorState(IReadOnlyDictionary<string, Tensor> stored, string path)
-    {
-        var state = Get(stored, "generator.state", path);
-        using var probe = new Generator(0, CPU);
-        using var reference = probe.get_state();
-        if (state.dtype != ScalarType.Byte || state.dim() != 1 || state.NumberOfElements != reference.NumberOfElements)
-        {
-            throw new InvalidDataException(
-                $"train.denoising: tensor 'generator.state' in '{path}' is {state.dtype} [{string.Join(", ", state.shape)}]; a CPU generator state is uint8 [{reference.NumberOfElements}]. The file is damaged; resume from another checkpoint.");
-        }
-
-        var bytes = state.data<byte>().ToArray();
-        if (IsValidMersenneState(reference.data<byte>().ToArray()) && !IsValidMersenneState(bytes))
-        {
-            throw new InvalidDataException(
-                $"train.denoising: tensor 'generator.state' in '{path}' is not a valid Mersenne Twister state (position or seeded flag out of range). The file is damaged; resume from another checkpoint.");
-        }
-
-        return state;
-    }
-
-    /// <summary>
-    /// The check libtorch's CPUGeneratorImpl::set_state makes before "Invalid mt19937 state" (which, thrown through
-    /// TorchSharp, aborts the process): in CPUGeneratorImplStateLegacy (uint64 seed, int32 left, int32 seeded, uint64 next,
-    /// then the 624 state words) the engine is valid when seeded, 0 &lt; left &lt;= 624 and (uint32)next &lt;= 624
-    /// (aten/src/ATen/core/MT19937RNGEngine.h, is_valid). The layout is confirmed on a fresh generator's state first.
-    /// </summary>
-    private static bool IsValidMersenneState(byte[] state)
-    {
-        const int stateWords = 624;
-        if (state.Length < 24)
-        {
-            return false;
-        }
-
-        var left = BitConverter.ToInt32(state, 8);
-        var seeded = BitConverter.ToInt32(state, 12);
-        var next = (uint)BitConverter.ToUInt64(state, 16);
-        return seeded != 0 && left is > 0 and <= stateWords && next <= stateWords;
-    }
-
-    private static Tensor Get(IReadOnlyDictionary<string, Tensor> stored, string key, string path) =>
-        stored.TryGetValue(key, out var tensor)
-            ? tensor
-            : throw new InvalidDataException($"train.denoising: tensor '{key}' is missing from '{path}'.");
 }

@@ -1,10 +1,10 @@
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Diffusion.Plugins.GanHybrid;
+namespace Diffusion.Torch;
 
 /// <summary>
-/// AdamW state in checkpoint tensors, as train.denoising stores it (docs/checkpoints.md): for parameter <c>{p}</c> under
+/// AdamW state in checkpoint tensors, as the training nodes store it (docs/checkpoints.md): for parameter <c>{p}</c> under
 /// a prefix, <c>{prefix}.{p}.exp_avg</c>, <c>{prefix}.{p}.exp_avg_sq</c> and <c>{prefix}.{p}.step</c> (int64 scalar).
 /// Reading goes through <see cref="CheckedRestore"/>.
 /// </summary>

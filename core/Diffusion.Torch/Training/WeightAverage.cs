@@ -1,10 +1,10 @@
 using static TorchSharp.torch;
 
-namespace Diffusion.Plugins.Distillation;
+namespace Diffusion.Torch;
 
 /// <summary>
-/// An exponential moving average of a network's weights with a constant decay d (Polyak averaging; the target network
-/// θ⁻ ← μ θ⁻ + (1 − μ) θ of consistency distillation): shadow ← shadow − (1 − d)(shadow − θ) after every step. Buffers are copied.
+/// An exponential moving average of a network's weights with a constant decay d (Polyak averaging: DDGAN's EMA
+/// optimizer wrapper; the target network θ⁻ ← μ θ⁻ + (1 − μ) θ of consistency distillation): shadow ← shadow − (1 − d)(shadow − θ) after every step. Buffers are copied.
 /// </summary>
 public sealed class WeightAverage
 {

@@ -3,10 +3,10 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Diffusion.Plugins.GanHybrid;
+namespace Diffusion.Torch;
 
 /// <summary>
-/// Restores a loaded training checkpoint in two phases, as train.denoising does (docs/reliability.md): every weight,
+/// Restores a loaded training checkpoint in two phases (docs/reliability.md), for every training node: every weight,
 /// optimizer moment, optimizer step and the generator state is checked first (present, same shape, floating point;
 /// step a non-negative int64; a generator state libtorch will accept), and nothing is copied until all have passed, so
 /// a damaged file neither leaves a half-restored state nor reaches libtorch (a bad <c>generator.state</c> aborted the
