@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.Loader;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Diffusion.Contracts;
@@ -49,14 +50,16 @@ public sealed class PluginCatalog
         foreach (var file in Directory.EnumerateFiles(directory, "Diffusion.Plugins.*.dll"))
         {
             var name = AssemblyName.GetAssemblyName(file);
-            if (!AppDomain.CurrentDomain.GetAssemblies().Any(a => a.GetName().Name == name.Name))
+            if (!AssemblyLoadContext.Default.Assemblies.Any(a => a.GetName().Name == name.Name))
             {
                 Assembly.Load(name);
             }
         }
 
         var registrar = new TestRegistrar();
-        var entryTypes = AppDomain.CurrentDomain.GetAssemblies()
+        // Only the test's own (default) load context: tests that run a real host load the same plugins again into
+        // plugin load contexts, and AppDomain lists those too (found when CI ran such a test first).
+        var entryTypes = AssemblyLoadContext.Default.Assemblies
             .Where(a => a.GetName().Name is { } n && n.StartsWith("Diffusion.Plugins.", StringComparison.Ordinal) && !n.EndsWith(".Tests", StringComparison.Ordinal))
             .SelectMany(a => a.GetExportedTypes())
             .Where(t => typeof(IDiffusionPlugin).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false });
