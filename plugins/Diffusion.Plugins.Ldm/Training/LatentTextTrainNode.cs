@@ -87,7 +87,7 @@ public sealed class LatentTextTrainNode : NodeType<LatentTextTrainOptions>
         var data = context.GetInput<IDataset>("data");
         var output = context.ResolveOutputPath(options.Output);
         var metrics = new LatentTextTrainer(options, context.Logger, context.Progress, context.CancellationToken)
-            .Train(data, context.ResolveInputPath(options.Tokenizer), output);
+            .Train(data, context.ResolveInputPath(options.Tokenizer), options.Autoencoder is { } autoencoder ? context.ResolveInputPath(autoencoder) : null, output);
         context.Logger.LogInformation("{Node}: wrote {Folder} ({Seconds:F0} s autoencoder + {UnetSeconds:F0} s denoiser).", context.NodeId, output, metrics["ae_seconds"], metrics["seconds"]);
         return Task.FromResult(new NodeOutputs().With("model", output).With("metrics", new MetricSet(context.NodeId, metrics)));
     }

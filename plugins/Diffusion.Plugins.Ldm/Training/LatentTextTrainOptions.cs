@@ -14,6 +14,9 @@ public sealed record LatentTextTrainOptions
     [Param("Seed of the training generator (batches, posterior samples, noise, times, caption dropout).")]
     public long Seed { get; init; }
 
+    [Param("A trained autoencoder folder (the vae/ of an earlier run: config.json + diffusion_pytorch_model.safetensors), relative to the pipeline file, used instead of training one (the ae_* params are then ignored; the scaling factor is measured again on the data).", Path = PathKind.InputFolder)]
+    public string? Autoencoder { get; init; }
+
     [Param("Autoencoder optimisation steps.", Min = 0, Max = 1000000)]
     public int AeSteps { get; init; } = 1500;
 

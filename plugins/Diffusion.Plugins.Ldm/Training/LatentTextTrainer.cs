@@ -5,6 +5,7 @@ using Diffusion.Contracts;
 using Diffusion.Nn;
 using Diffusion.Text;
 using Diffusion.Torch;
+using Diffusion.Torch.Files;
 using Microsoft.Extensions.Logging;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -25,9 +26,10 @@ internal sealed class LatentTextTrainer(LatentTextTrainOptions options, ILogger 
 {
     private const int TrainTimesteps = 1000;
     private const double BetaStart = 1e-4, BetaEnd = 0.02;
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     /// <summary>Trains and writes the folder; returns metrics.</summary>
-    public Dictionary<string, double> Train(IDataset data, string clipTokenizerFolder, string output)
+    public Dictionary<string, double> Train(IDataset data, string clipTokenizerFolder, string? trainedAutoencoderFolder, string output)
     {
         if (!data.Info.HasCaptions)
         {
@@ -49,33 +51,29 @@ internal sealed class LatentTextTrainer(LatentTextTrainOptions options, ILogger 
         var tokenizer = ClipTokenizer.FromFolder(tokenizerFolder);
         logger.LogInformation("train.latent_text: {Words} caption words, BPE vocabulary of {Vocab} tokens.", words.Count, vocabSize);
 
-        var aeConfig = new JsonObject
-        {
-            ["_class_name"] = AutoencoderKLConfig.ClassName,
-            ["in_channels"] = (int)channels,
-            ["out_channels"] = (int)channels,
-            ["down_block_types"] = new JsonArray(options.AeChannels.Select(_ => (JsonNode)"DownEncoderBlock2D").ToArray()),
-            ["up_block_types"] = new JsonArray(options.AeChannels.Select(_ => (JsonNode)"UpDecoderBlock2D").ToArray()),
-            ["block_out_channels"] = new JsonArray(options.AeChannels.Select(c => (JsonNode)c).ToArray()),
-            ["layers_per_block"] = 1,
-            ["act_fn"] = "silu",
-            ["latent_channels"] = options.LatentChannels,
-            ["norm_num_groups"] = 8,
-            ["sample_size"] = (int)height,
-            ["scaling_factor"] = 1.0,
-        };
-        using var autoencoder = new AutoencoderKL(AutoencoderKLConfig.FromJson(aeConfig, "train.latent_text autoencoder"));
         var clock = Stopwatch.StartNew();
-        metrics["ae_loss"] = TrainAutoencoder(data, autoencoder, generator);
+        var (aeConfig, newOrLoaded) = trainedAutoencoderFolder is null
+            ? NewAutoencoder(channels, height)
+            : LoadAutoencoder(trainedAutoencoderFolder, channels);
+        using var autoencoder = newOrLoaded;
+        if (trainedAutoencoderFolder is null)
+        {
+            metrics["ae_loss"] = TrainAutoencoder(data, autoencoder, generator);
+        }
+
         metrics["ae_seconds"] = clock.Elapsed.TotalSeconds;
         var (scaling, reconstruction) = LatentStatistics(data, autoencoder, generator);
         aeConfig["scaling_factor"] = scaling;
         metrics["scaling_factor"] = scaling;
         metrics["ae_reconstruction_mse"] = reconstruction;
-        logger.LogInformation("train.latent_text: autoencoder done in {Seconds:F0} s; scaling_factor {Scale:F4}, reconstruction MSE {Mse:F4} (pixels in [-1, 1]).", metrics["ae_seconds"], scaling, reconstruction);
+        logger.LogInformation("train.latent_text: autoencoder {How} in {Seconds:F0} s; scaling_factor {Scale:F4}, reconstruction MSE {Mse:F4} (pixels in [-1, 1]).", trainedAutoencoderFolder is null ? "trained" : "loaded", metrics["ae_seconds"], scaling, reconstruction);
+
+        // Written now, not only with the rest: the denoiser stage is the long one, and a run stopped during it can be
+        // started again from this autoencoder (the autoencoder param) instead of training it a second time.
+        SavePart(output, "vae", aeConfig, autoencoder, "diffusion_pytorch_model.safetensors");
 
         long latentSide = height;
-        for (int i = 1; i < options.AeChannels.Length; i++)
+        for (int i = 0; i < autoencoder.Config.Downsamplings; i++)
         {
             latentSide /= 2;
         }
@@ -122,8 +120,45 @@ internal sealed class LatentTextTrainer(LatentTextTrainOptions options, ILogger 
         metrics["seconds"] = clock.Elapsed.TotalSeconds;
         metrics["parameters"] = new nn.Module[] { autoencoder, text, unet }.Sum(m => m.parameters().Sum(p => p.numel()));
 
-        Save(output, aeConfig, autoencoder, textConfig, text, unetConfig, unet);
+        Save(output, textConfig, text, unetConfig, unet);
         return metrics;
+    }
+
+    private (JsonObject Config, AutoencoderKL Model) NewAutoencoder(long channels, long height)
+    {
+        var config = new JsonObject
+        {
+            ["_class_name"] = AutoencoderKLConfig.ClassName,
+            ["in_channels"] = (int)channels,
+            ["out_channels"] = (int)channels,
+            ["down_block_types"] = new JsonArray(options.AeChannels.Select(_ => (JsonNode)"DownEncoderBlock2D").ToArray()),
+            ["up_block_types"] = new JsonArray(options.AeChannels.Select(_ => (JsonNode)"UpDecoderBlock2D").ToArray()),
+            ["block_out_channels"] = new JsonArray(options.AeChannels.Select(c => (JsonNode)c).ToArray()),
+            ["layers_per_block"] = 1,
+            ["act_fn"] = "silu",
+            ["latent_channels"] = options.LatentChannels,
+            ["norm_num_groups"] = 8,
+            ["sample_size"] = (int)height,
+            ["scaling_factor"] = 1.0,
+        };
+        return (config, new AutoencoderKL(AutoencoderKLConfig.FromJson(config, "train.latent_text autoencoder")));
+    }
+
+    private static (JsonObject Config, AutoencoderKL Model) LoadAutoencoder(string folder, long channels)
+    {
+        var configPath = Path.Combine(folder, ModelFolder.ConfigFileName);
+        var model = ModelFolder.LoadAutoencoderKL(folder);
+        if (model.Config.InChannels != channels || model.Config.OutChannels != channels)
+        {
+            model.Dispose();
+            throw new InvalidInputException(
+                $"train.latent_text: the autoencoder in '{folder}' maps {model.Config.InChannels} to {model.Config.OutChannels} channels, but the data has {channels}; train one with this data (leave autoencoder unset) or pick a matching folder.",
+                configPath,
+                null);
+        }
+
+        var config = (JsonObject)JsonNode.Parse(SafeFile.ReadAllText(configPath, 1 << 20, "autoencoder config"))!;
+        return (config, model);
     }
 
     private static List<string> CaptionWords(IDataset data)
@@ -284,21 +319,20 @@ internal sealed class LatentTextTrainer(LatentTextTrainOptions options, ILogger 
         }
     }
 
-    private static void Save(string output, JsonObject aeConfig, AutoencoderKL autoencoder, JsonObject textConfig, ClipTextModel text, JsonObject unetConfig, UNet2DConditionModel unet)
+    private static void SavePart(string output, string name, JsonObject config, nn.Module module, string weights)
     {
-        var indent = new JsonSerializerOptions { WriteIndented = true };
-        void Part(string name, JsonObject config, nn.Module module, string weights)
-        {
-            var folder = Path.Combine(output, name);
-            Directory.CreateDirectory(folder);
-            File.WriteAllText(Path.Combine(folder, ModelFolder.ConfigFileName), config.ToJsonString(indent));
-            var state = module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().contiguous());
-            SafeTensors.Save(Path.Combine(folder, weights), state);
-        }
+        var folder = Path.Combine(output, name);
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, ModelFolder.ConfigFileName), config.ToJsonString(Indented));
+        var state = module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().contiguous());
+        SafeTensors.Save(Path.Combine(folder, weights), state);
+    }
 
-        Part("vae", aeConfig, autoencoder, "diffusion_pytorch_model.safetensors");
-        Part("text_encoder", textConfig, text, "model.safetensors");
-        Part("unet", unetConfig, unet, "diffusion_pytorch_model.safetensors");
+    private static void Save(string output, JsonObject textConfig, ClipTextModel text, JsonObject unetConfig, UNet2DConditionModel unet)
+    {
+        var indent = Indented;
+        SavePart(output, "text_encoder", textConfig, text, "model.safetensors");
+        SavePart(output, "unet", unetConfig, unet, "diffusion_pytorch_model.safetensors");
         Directory.CreateDirectory(Path.Combine(output, "scheduler"));
         var scheduler = new JsonObject
         {

@@ -57,6 +57,64 @@ public sealed class LatentTextTrainTests : IDisposable
     }
 
     [Fact]
+    public async Task A_second_run_reuses_the_first_runs_autoencoder_instead_of_training_one()
+    {
+        var test = MnistData.Load(Path.Combine(Repository, "data", "mnist"), MnistSplit.Test);
+        var data = new MnistCaptionDataset(test, DigitPropertyBins.FromData(test), keep: 1.0);
+        var small = new JsonObject
+        {
+            ["tokenizer"] = Fixtures.RepositoryPath("tokenizer"),
+            ["ae_steps"] = 2, ["ae_batch"] = 4, ["ae_channels"] = new JsonArray(8, 8),
+            ["steps"] = 1, ["batch"] = 4, ["unet_channels"] = new JsonArray(32), ["text_width"] = 16, ["text_layers"] = 1, ["warmup_steps"] = 1,
+        };
+        var first = await Train("first", small, data);
+        var second = small.DeepClone().AsObject();
+        second["autoencoder"] = Path.Combine(first, "vae");
+        second["ae_channels"] = new JsonArray(16, 16, 16);
+        var reused = await Train("second", second, data);
+
+        using var trained = ModelFolder.LoadAutoencoderKL(Path.Combine(first, "vae"));
+        using var loaded = ModelFolder.LoadAutoencoderKL(Path.Combine(reused, "vae"));
+        loaded.Config.BlockOutChannels.Should().Equal([8, 8], "ae_channels is ignored when an autoencoder is given");
+        var loadedWeights = loaded.state_dict();
+        foreach (var (name, weight) in trained.state_dict())
+        {
+            (loadedWeights[name] - weight).abs().max().item<float>().Should().Be(0, $"{name} is the first run's weight");
+        }
+
+        using var unet = ModelFolder.LoadUNet2DCondition(Path.Combine(reused, "unet"));
+        unet.Config.SampleSize.Should().Equal(14, 14);
+    }
+
+    [Fact]
+    public async Task An_autoencoder_for_other_channels_is_refused_naming_its_config()
+    {
+        var rgb = Path.Combine(output, "rgb-vae");
+        Directory.CreateDirectory(rgb);
+        var tiny = Fixtures.RepositoryPath(Path.Combine("models", "vae_tiny"));
+        foreach (var file in Directory.GetFiles(tiny))
+        {
+            File.Copy(file, Path.Combine(rgb, Path.GetFileName(file)));
+        }
+
+        var test = MnistData.Load(Path.Combine(Repository, "data", "mnist"), MnistSplit.Test);
+        var data = new MnistCaptionDataset(test, DigitPropertyBins.FromData(test), keep: 1.0);
+        var act = () => Train("rgb", new JsonObject { ["tokenizer"] = Fixtures.RepositoryPath("tokenizer"), ["autoencoder"] = rgb, ["steps"] = 1 }, data);
+
+        (await act.Should().ThrowAsync<InvalidInputException>()).WithMessage("*maps 3 to 3 channels*data has 1*");
+    }
+
+    private async Task<string> Train(string name, JsonObject parameters, IDataset data)
+    {
+        parameters["output"] = name;
+        using var context = new TestNodeContext("train", parameters,
+            new RunContext { RunId = "t", Device = CPU, OutputDirectory = output, BaseDirectory = output, Logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance });
+        context.WithInput("data", data);
+        var outputs = await new LatentTextTrainNode().ExecuteAsync(context);
+        return (string)outputs.Values["model"];
+    }
+
+    [Fact]
     public async Task Uncaptioned_data_is_refused_with_what_to_use()
     {
         var test = MnistData.Load(Path.Combine(Repository, "data", "mnist"), MnistSplit.Test);
