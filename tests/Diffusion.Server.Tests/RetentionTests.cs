@@ -1,5 +1,6 @@
 using System.Net;
 using Diffusion.Server.Queue;
+using Diffusion.Server.Runs;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Diffusion.Server.Tests;

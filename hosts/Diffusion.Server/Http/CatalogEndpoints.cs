@@ -37,7 +37,7 @@ internal static class CatalogEndpoints
             [.. t.Descriptor.Params.Select(ParamView.From)])).ToList(),
         ServerJson.Options);
 
-    private static IResult PipelineDocument(string name, PipelineCatalog catalog, IOptions<ServerOptions> options)
+    private static IResult PipelineDocument(string name, PipelineCatalog catalog)
     {
         // The name is looked up among the listed files, never joined to a path.
         if (catalog.Find(name) is not { } file)
@@ -48,7 +48,7 @@ internal static class CatalogEndpoints
 
         try
         {
-            return Results.Text(SafeFile.ReadAllText(file, options.Value.MaxRequestBodyBytes * 16, "Pipeline file"), "application/json");
+            return Results.Text(SafeFile.ReadAllText(file, PipelineReader.MaxFileBytes, "Pipeline file"), "application/json");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FileRefusedException)
         {
