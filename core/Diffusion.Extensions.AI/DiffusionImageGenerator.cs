@@ -118,9 +118,10 @@ public sealed class DiffusionImageGenerator : IImageGenerator
             _ => JsonSerializer.Serialize(Enumerable.Repeat(prompt, count).ToList()),
         };
         overrides.Add($"{this.options.PromptParam}={value}");
-        if (this.options.CountParam is { } countParam)
+        overrides.AddRange(this.options.CountParams.Select(param => $"{param}={count.ToString(CultureInfo.InvariantCulture)}"));
+        if (this.options.SeedsParam is { } seedsParam)
         {
-            overrides.Add($"{countParam}={count.ToString(CultureInfo.InvariantCulture)}");
+            overrides.Add($"{seedsParam}={JsonSerializer.Serialize(Enumerable.Range(0, count).Select(i => seed + i).ToList())}");
         }
 
         if (this.options.SeedParam is { } seedParam)

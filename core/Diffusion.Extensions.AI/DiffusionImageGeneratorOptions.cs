@@ -3,8 +3,9 @@ namespace Diffusion.Extensions.AI;
 /// <summary>
 /// Which pipeline <see cref="DiffusionImageGenerator"/> runs and where a request goes into it. The defaults fit
 /// <c>pipelines/sd-txt2img.json</c>; for a class-conditional pipeline such as <c>pipelines/mnist-digits.json</c> set
-/// <see cref="Prompt"/> to <see cref="PromptMode.ClassLabel"/>, <see cref="PromptParam"/> to the labels param and
-/// <see cref="ImagesOutput"/> to the sample node's output.
+/// <see cref="Prompt"/> to <see cref="PromptMode.ClassLabel"/>, <see cref="PromptParam"/> to the labels param,
+/// <see cref="ImagesOutput"/> to the sample node's output, and <see cref="CountParams"/> / <see cref="SeedsParam"/> to
+/// what that pipeline has.
 /// </summary>
 public sealed class DiffusionImageGeneratorOptions
 {
@@ -17,8 +18,17 @@ public sealed class DiffusionImageGeneratorOptions
     /// <summary>The param that receives the prompt, <c>node.params.key</c> (a list with one entry per image).</summary>
     public string PromptParam { get; set; } = "prompts.params.prompts";
 
-    /// <summary>The param that receives the number of images (<c>ImageGenerationOptions.Count</c>), or null to leave it.</summary>
-    public string? CountParam { get; set; } = "sample.params.count";
+    /// <summary>
+    /// The params that receive the number of images (<c>ImageGenerationOptions.Count</c>): the sample node's count and
+    /// the condition node's rows in <c>sd-txt2img.json</c>. Clear it (or change it) for other pipelines.
+    /// </summary>
+    public IList<string> CountParams { get; } = ["sample.params.count", "prompts.params.count"];
+
+    /// <summary>
+    /// The param that receives one seed per image (seed, seed + 1, ...), as <c>sampler.per_image_seeds</c> takes them; null
+    /// for a pipeline without one.
+    /// </summary>
+    public string? SeedsParam { get; set; } = "seeds.params.seeds";
 
     /// <summary>
     /// The param that receives a seed given as <c>AdditionalProperties["seed"]</c>, or null; without one the run's seed

@@ -20,9 +20,11 @@ public sealed class WebPageTests(BrowserFixture browser) : IClassFixture<Browser
         (await steps.GetAttributeAsync("min")).Should().Be("1");
         await steps.FillAsync("2");
         await page.Locator("input[name='digits.rows']").FillAsync("1");
+        await page.Locator("input[name='sample.count']").FillAsync("10");
         await page.ClickAsync("#run-button");
 
-        await page.WaitForSelectorAsync("#run[data-state='succeeded']", new() { Timeout = (float)RunTimeout.TotalMilliseconds });
+        await page.WaitForSelectorAsync("#run[data-state='succeeded'], #run[data-state='failed'], #run[data-state='cancelled']", new() { Timeout = (float)RunTimeout.TotalMilliseconds });
+        (await page.Locator("#run").GetAttributeAsync("data-state")).Should().Be("succeeded", await page.Locator("#run-error").TextContentAsync() ?? "");
         var output = page.Locator(".output[data-output='mnist-digits.png'] img.output-image");
         await output.WaitForAsync(new() { Timeout = 10_000 });
         await page.WaitForFunctionAsync("() => { const i = document.querySelector('.output-image'); return i && i.complete && i.naturalWidth > 0; }", null, new() { Timeout = 10_000 });

@@ -40,20 +40,42 @@ public sealed class ImageGeneratorTests
         await FluentActions.Awaiting(() => generator.GenerateImagesAsync("7", new ImageGenerationOptions { Count = 99 })).Should().ThrowAsync<ArgumentOutOfRangeException>();
     }
 
-    private static async Task<IHost> StartAsync()
+    [Fact]
+    public async Task A_text_prompt_runs_the_tiny_stable_diffusion_pipeline_with_its_defaults()
+    {
+        using var host = await StartAsync(o =>
+        {
+            o.Pipeline = Path.Combine(ServerHost.RepositoryRoot, "pipelines", "sd-txt2img.json");
+            o.Set.Add("sample.params.steps=2");
+        });
+        var generator = host.Services.GetRequiredService<IImageGenerator>();
+        var response = await generator.GenerateImagesAsync("a lighthouse at dusk", new ImageGenerationOptions { Count = 1 });
+        var image = response.Contents.OfType<DataContent>().Single();
+        image.MediaType.Should().Be("image/png");
+        // The tiny SD: 16 x 16 latents, a VAE of two blocks (one 2x upsampling): 32 x 32 RGB.
+        var (width, height, channels, _) = PngReader.Read(image.Data.ToArray());
+        (width, height, channels).Should().Be((32, 32, 3));
+    }
+
+    private static Task<IHost> StartAsync() => StartAsync(o =>
+    {
+        o.Pipeline = Path.Combine(ServerHost.RepositoryRoot, "pipelines", "mnist-digits.json");
+        o.Prompt = PromptMode.ClassLabel;
+        o.PromptParam = "digits.params.labels";
+        o.ImagesOutput = "sample.samples";
+        o.CountParams.Clear();
+        o.CountParams.Add("sample.params.count");
+        o.SeedsParam = null;
+        // Explicit labels instead of the file's grid of all digits, and few steps for a test.
+        o.Set.Add("digits.params.grid=\"\"");
+        o.Set.Add("sample.params.steps=4");
+    });
+
+    private static async Task<IHost> StartAsync(Action<DiffusionImageGeneratorOptions> configure)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddDiffusion(o => o.Device = "cpu").AddPluginFolder(DiffusionServerApp.BuiltInPluginFolder);
-        builder.Services.AddDiffusionImageGenerator(o =>
-        {
-            o.Pipeline = Path.Combine(ServerHost.RepositoryRoot, "pipelines", "mnist-digits.json");
-            o.Prompt = PromptMode.ClassLabel;
-            o.PromptParam = "digits.params.labels";
-            o.ImagesOutput = "sample.samples";
-            // Explicit labels instead of the file's grid of all digits, and few steps for a test.
-            o.Set.Add("digits.params.grid=\"\"");
-            o.Set.Add("sample.params.steps=4");
-        });
+        builder.Services.AddDiffusionImageGenerator(configure);
         var host = builder.Build();
         await host.StartAsync();
         return host;
