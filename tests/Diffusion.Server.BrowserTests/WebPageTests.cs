@@ -40,6 +40,11 @@ public sealed class WebPageTests(BrowserFixture browser) : IClassFixture<Browser
         await page.ClickAsync("#history-refresh");
         await page.Locator("#history tbody tr", new() { HasText = "mnist-digits" }).First.WaitForAsync();
         errors.Should().BeEmpty("the page runs without script errors or blocked resources");
+        if (Environment.GetEnvironmentVariable("DIFFUSION_PAGE_SCREENSHOT") is { Length: > 0 } screenshot)
+        {
+            // For looking at the page by eye (docs, reviews); not part of the check.
+            await page.ScreenshotAsync(new() { Path = screenshot, FullPage = true });
+        }
     }
 
     [Fact]

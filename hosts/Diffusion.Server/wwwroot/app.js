@@ -15,7 +15,11 @@ const state = {
   follow: null, // AbortController of the event stream followed
   historyNext: null,
   blobUrls: [],
+  preview: { wanted: null, loading: false },
 };
+
+// The events list keeps the latest entries only, so a long run does not grow the page without bound.
+const maxEventLines = 500;
 
 async function start() {
   $('api-key').value = api.key;
@@ -170,7 +174,9 @@ function onEvent(runId, event) {
   if (runId !== state.runId) return;
   const data = event.data;
   const line = element('li', {}, `${event.id} ${event.kind}${data.node ? ' ' + data.node : ''}${data.status ? ' ' + data.status : ''}${data.step != null ? ` ${data.step}/${data.total}` : ''}${data.error ? ': ' + data.error : ''}`);
-  $('events').append(line);
+  const list = $('events');
+  list.append(line);
+  while (list.childElementCount > maxEventLines) list.firstElementChild.remove();
   switch (event.kind) {
     case 'queued': setState('queued'); break;
     case 'started': setState('running'); break;
@@ -195,18 +201,31 @@ function onEvent(runId, event) {
   }
 }
 
+// Previews arrive faster than they may load (a replayed stream has many): one download at a time, always of the
+// newest one announced; the server keeps only the latest image anyway.
 async function showPreview(runId, data) {
+  state.preview.wanted = { runId, data };
+  if (state.preview.loading) return;
+  state.preview.loading = true;
   try {
-    const url = await api.blobUrl(data.url);
-    if (runId !== state.runId) { URL.revokeObjectURL(url); return; }
-    const img = $('preview');
-    const old = img.src;
-    img.src = url;
-    if (old.startsWith('blob:')) URL.revokeObjectURL(old);
-    $('preview-caption').textContent = `preview: ${data.node} step ${data.step} of ${data.total}`;
-    $('preview-box').hidden = false;
-  } catch {
-    // A preview is replaced by the next one; one that is gone is not worth an error.
+    while (state.preview.wanted) {
+      const { runId: id, data: shown } = state.preview.wanted;
+      state.preview.wanted = null;
+      try {
+        const url = await api.blobUrl(shown.url);
+        if (id !== state.runId) { URL.revokeObjectURL(url); continue; }
+        const img = $('preview');
+        const old = img.src;
+        img.src = url;
+        if (old.startsWith('blob:')) URL.revokeObjectURL(old);
+        $('preview-caption').textContent = `preview: ${shown.node} step ${shown.step} of ${shown.total}`;
+        $('preview-box').hidden = false;
+      } catch {
+        // A preview is replaced by the next one; one that is gone is not worth an error.
+      }
+    }
+  } finally {
+    state.preview.loading = false;
   }
 }
 
