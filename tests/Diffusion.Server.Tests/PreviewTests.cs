@@ -60,6 +60,36 @@ public sealed class PreviewTests
         ((string)(await ServerHost.ProblemAsync(unknown))["code"]!).Should().Be("run_not_found");
     }
 
+    [Theory]
+    [InlineData("00:00:00.500", true)]
+    [InlineData("00:00:00", false)]
+    public async Task The_sample_node_previews_its_x0_prediction_only_when_the_server_asks(string interval, bool expected)
+    {
+        await using var host = await ServerHost.StartAsync(null, true, $"Server:PreviewInterval={interval}");
+        var pipeline = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(ServerHost.RepositoryRoot, "pipelines", "mnist-digits.json")))!.AsObject();
+        // The grid is left out in this process (SkiaSharp, see RunLifecycleTests); the sampling is what is looked at.
+        pipeline["nodes"]!.AsObject().Remove("grid");
+        var id = (string)(await host.SubmitAsync(new JsonObject
+        {
+            ["pipeline"] = pipeline,
+            ["set"] = new JsonArray("sample.params.steps=3", "sample.params.count=10", "digits.params.rows=1"),
+        }))["id"]!;
+        var events = await ServerEventStream.ReadAsync(host.Client, id);
+        events.Last().Kind.Should().Be("finished", events.Last().Data);
+        var previews = events.Where(e => e.Kind == "preview").ToList();
+        if (!expected)
+        {
+            previews.Should().BeEmpty();
+            return;
+        }
+
+        // The first step is always previewed: the first 4 of the 10 digits side by side, grey, 28 pixels each.
+        ((string)JsonNode.Parse(previews[0].Data)!["node"]!).Should().Be("sample");
+        var (width, height, channels, pixels) = PngReader.Read(await host.Client.GetByteArrayAsync($"/v1/runs/{id}/preview"));
+        (width, height, channels).Should().Be((4 * 28, 28, 1));
+        pixels.Distinct().Count().Should().BeGreaterThan(2, "the x0 prediction of noise is not a flat image");
+    }
+
     [Fact]
     public void The_png_encoder_writes_a_file_an_independent_reader_decodes_to_the_same_pixels()
     {
