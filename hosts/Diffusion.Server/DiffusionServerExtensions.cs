@@ -4,6 +4,7 @@ using Diffusion.Server.Http;
 using Diffusion.Server.Queue;
 using Diffusion.Server.Runs;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -27,7 +28,10 @@ public static class DiffusionServerExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         var diffusion = services.AddDiffusion(configuration.GetSection(DiffusionOptions.SectionName));
-        services.AddOptions<ServerOptions>().Bind(configuration.GetSection(ServerOptions.SectionName)).ValidateOnStart();
+        var section = configuration.GetSection(ServerOptions.SectionName);
+        services.AddOptions<ServerOptions>().Bind(section)
+            .PostConfigure(o => WorkerPoolConfiguration.Apply(section.GetSection(nameof(ServerOptions.Workers)), o))
+            .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>());
         // Kestrel refuses bodies over the limit too, for endpoints that do not read through SubmissionReader.
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<ServerOptions>>((kestrel, server) =>
@@ -47,22 +51,33 @@ public static class DiffusionServerExtensions
         services.TryAddSingleton<PipelineCatalog>();
         services.TryAddSingleton<RunPipelineResolver>();
         services.TryAddSingleton<RunExecutor>();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddHostedService<RunScheduler>();
+        services.AddHostedService<RetentionService>();
+        // API keys guard the API whichever way the app builds its pipeline (before routing, so no endpoint runs first).
+        services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, ApiKeyStartupFilter>());
         services.AddProblemDetails();
         services.AddOpenApi();
         return diffusion;
     }
 
     /// <summary>
-    /// Maps <c>/v1/runs</c> (submit, list, get, events, cancel, outputs), <c>/v1/nodes</c>, <c>/v1/pipelines</c>,
-    /// <c>/v1/health</c> and the OpenAPI document at <c>/openapi/v1.json</c>.
+    /// Maps <c>/v1/runs</c> (submit, list, get, events, cancel, outputs, preview), <c>/v1/nodes</c>,
+    /// <c>/v1/pipelines</c>, <c>/v1/health</c>, the OpenAPI document at <c>/openapi/v1.json</c> and, unless
+    /// <c>Server:WebPage</c> is false, the web page at <c>/</c>.
     /// </summary>
     public static IEndpointRouteBuilder MapDiffusionServer(this IEndpointRouteBuilder routes)
     {
         ArgumentNullException.ThrowIfNull(routes);
         RunEndpoints.Map(routes);
+        PreviewEndpoints.Map(routes);
         CatalogEndpoints.Map(routes);
         routes.MapOpenApi();
+        if (routes.ServiceProvider.GetRequiredService<IOptions<ServerOptions>>().Value.WebPage)
+        {
+            WebPageEndpoints.Map(routes);
+        }
+
         return routes;
     }
 }

@@ -29,8 +29,19 @@ public sealed class ServerOptions
     /// </summary>
     public IList<string> InputRoots { get; } = [];
 
-    /// <summary>How many runs execute at once (one worker each).</summary>
+    /// <summary>
+    /// How many runs execute at once (one worker each), on the engine's device (<c>Diffusion:Device</c>). The list form
+    /// <c>Workers: [{ "Device": "cpu", "Count": 2 }, { "Device": "cuda:0", "Count": 1 }]</c> fills
+    /// <see cref="DeviceWorkers"/> instead, and this becomes their total.
+    /// </summary>
     public int Workers { get; set; } = 1;
+
+    /// <summary>
+    /// Worker pools per device, from the list form of <c>Server:Workers</c>; empty: <see cref="Workers"/> workers on the
+    /// engine's device. Every worker takes the next queued run and runs it on its pool's device; a device that is not
+    /// present stops the server at start with the reason.
+    /// </summary>
+    public IList<DeviceWorkerPool> DeviceWorkers { get; } = [];
 
     /// <summary>The most runs waiting in the queue; one more is refused with 429 and Retry-After.</summary>
     public int MaxQueuedRuns { get; set; } = 100;
@@ -70,6 +81,40 @@ public sealed class ServerOptions
 
     /// <summary>The largest page of <c>GET /v1/runs</c>.</summary>
     public int MaxPageSize { get; set; } = 200;
+
+    /// <summary>
+    /// Step previews: sampling nodes make a small PNG of their predicted x_0 at most this often per run; the latest one
+    /// is kept per run (<c>GET /v1/runs/{id}/preview</c>) and announced by a <c>preview</c> event. Zero turns them off.
+    /// </summary>
+    public TimeSpan PreviewInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// API keys; empty (the default): no authentication. With keys, every <c>/v1/</c> and <c>/openapi/</c> request
+    /// except <c>GET /v1/health</c> needs one, as <c>Authorization: Bearer &lt;key&gt;</c> or <c>X-Api-Key: &lt;key&gt;</c>.
+    /// </summary>
+    public IList<string> ApiKeys { get; } = [];
+
+    /// <summary>
+    /// Runs that ended longer ago than this are deleted with their events, preview and output folder; null (the
+    /// default) keeps them. Queued and running runs are never deleted.
+    /// </summary>
+    public TimeSpan? Retention { get; set; }
+
+    /// <summary>How often the retention sweep looks for runs to delete.</summary>
+    public TimeSpan RetentionSweepInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Whether the web page is served at <c>/</c> (static files in the server's assembly).</summary>
+    public bool WebPage { get; set; } = true;
+}
+
+/// <summary>Workers that run runs on one device (an entry of the list form of <c>Server:Workers</c>).</summary>
+public sealed class DeviceWorkerPool
+{
+    /// <summary>The device: <c>cpu</c>, <c>cuda</c>, <c>cuda:n</c> or <c>auto</c>.</summary>
+    public string Device { get; set; } = "";
+
+    /// <summary>How many runs this device executes at once.</summary>
+    public int Count { get; set; } = 1;
 }
 
 /// <summary>What the server does on start with runs found in state <c>running</c> (left by a killed process).</summary>

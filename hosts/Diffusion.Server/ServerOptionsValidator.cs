@@ -1,3 +1,4 @@
+using Diffusion.Torch;
 using Microsoft.Extensions.Options;
 
 namespace Diffusion.Server;
@@ -5,6 +6,9 @@ namespace Diffusion.Server;
 /// <summary>Checks <see cref="ServerOptions"/> when the host starts, naming each bad setting.</summary>
 internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
 {
+    /// <summary>The shortest API key accepted: a key is a secret, not a password to remember.</summary>
+    public const int ApiKeyMinLength = 16;
+
     public ValidateOptionsResult Validate(string? name, ServerOptions options)
     {
         var failures = new List<string>();
@@ -32,6 +36,50 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
         if (options.RunTimeLimit <= TimeSpan.Zero)
         {
             failures.Add($"Server:RunTimeLimit is {options.RunTimeLimit}; give a positive time such as 00:30:00.");
+        }
+
+        if (options.PreviewInterval < TimeSpan.Zero)
+        {
+            failures.Add($"Server:PreviewInterval is {options.PreviewInterval}; give 0 (no previews) or a positive time such as 00:00:00.5.");
+        }
+
+        if (options.Retention is { } retention && retention <= TimeSpan.Zero)
+        {
+            failures.Add($"Server:Retention is {retention}; give a positive time such as 7.00:00:00, or leave it out to keep every run.");
+        }
+
+        if (options.RetentionSweepInterval <= TimeSpan.Zero)
+        {
+            failures.Add($"Server:RetentionSweepInterval is {options.RetentionSweepInterval}; give a positive time such as 00:10:00.");
+        }
+
+        foreach (var (key, index) in options.ApiKeys.Select((k, i) => (k, i)).Where(k => string.IsNullOrWhiteSpace(k.k) || k.k.Length < ApiKeyMinLength))
+        {
+            failures.Add($"Server:ApiKeys:{index} is {(string.IsNullOrWhiteSpace(key) ? "empty" : $"{key.Length} characters long")}; give keys of at least {ApiKeyMinLength} characters (random, e.g. openssl rand -hex 32).");
+        }
+
+        for (var i = 0; i < options.DeviceWorkers.Count; i++)
+        {
+            var pool = options.DeviceWorkers[i];
+            if (pool.Count < 1)
+            {
+                failures.Add($"Server:Workers:{i}:Count is {pool.Count}; give 1 or more.");
+            }
+
+            if (string.IsNullOrWhiteSpace(pool.Device))
+            {
+                failures.Add($"Server:Workers:{i}:Device is empty; give cpu, cuda, cuda:n or auto.");
+                continue;
+            }
+
+            try
+            {
+                TorchRuntime.ResolveDevice(pool.Device);
+            }
+            catch (TorchRuntimeException ex)
+            {
+                failures.Add($"Server:Workers:{i}:Device \"{pool.Device}\" cannot be used: {ex.Message}");
+            }
         }
 
         if (string.IsNullOrWhiteSpace(options.DataDirectory))

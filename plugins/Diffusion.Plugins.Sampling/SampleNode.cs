@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Diffusion.Contracts;
 using Diffusion.Torch;
+using Diffusion.Torch.Imaging;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -143,6 +144,8 @@ public sealed class SampleNode : NodeType<SampleNodeOptions>
         var generator = context.Run.CreateGenerator(options.Seed);
         var clock = Stopwatch.StartNew();
         var parts = new List<Tensor>();
+        // Previews only when the host asked for them (a server's client watching); the CLI pays nothing.
+        var previews = context.Run.PreviewInterval is { } interval ? new PreviewThrottle(interval) : null;
         int nfe = 0, steps = 0, done = 0, total = schedule.Count * chunks;
         try
         {
@@ -165,7 +168,11 @@ public sealed class SampleNode : NodeType<SampleNodeOptions>
                     GuidanceScale = options.GuidanceScale,
                     CancellationToken = context.CancellationToken,
                     // Samplers reclaim TorchSharp's finalizer-only scalars themselves (SamplerTensors.Replace).
-                    OnStep = step => context.Progress.Report(new NodeProgress(Math.Min(++done, total), total, sampler.Info.Name)),
+                    OnStep = step => context.Progress.Report(new NodeProgress(Math.Min(++done, total), total, sampler.Info.Name)
+                    {
+                        // The predicted x_0 where the sampler has it (what the result will look like), else the current x.
+                        Preview = previews?.Due() == true ? SamplePreview.ToPng(step.Denoised ?? step.Sample) : null,
+                    }),
                 };
                 var result = sampler.Sample(request);
                 using (result.Samples)

@@ -63,7 +63,7 @@ public sealed class ServerHost : IAsyncDisposable
             "--Logging:LogLevel:Default=Warning",
         };
         args.AddRange(settings.Select(s => "--" + s));
-        var app = DiffusionServerApp.Build([.. args], (_, diffusion) => diffusion.AddNodeType<WaitNode>());
+        var app = DiffusionServerApp.Build([.. args], (_, diffusion) => diffusion.AddNodeType<WaitNode>().AddNodeType<PreviewNode>());
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new ServerHost(app, dataDirectory, new Uri(address));

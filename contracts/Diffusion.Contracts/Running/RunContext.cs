@@ -32,6 +32,12 @@ public sealed record RunContext
     public required ILogger Logger { get; init; }
 
     /// <summary>
+    /// Whether a consumer wants step previews (<see cref="NodeProgress.Preview"/>), and then the shortest time between
+    /// two previews of a node; null (the default) means none, and nodes spend nothing on them.
+    /// </summary>
+    public TimeSpan? PreviewInterval { get; init; }
+
+    /// <summary>
     /// A new CPU generator seeded with <paramref name="seed"/> (or the run's seed). Noise is drawn on the CPU and
     /// moved to the device, which is what makes seeds reproduce diffusers across devices.
     /// </summary>

@@ -47,6 +47,7 @@ public sealed class PipelineExecutor(IServiceProvider services, NodeOutputCache 
             OutputDirectory = paths.OutputRoot,
             BaseDirectory = pipeline.Definition.BaseDirectory,
             Logger = loggers.CreateLogger("Diffusion.Run"),
+            PreviewInterval = options.PreviewInterval,
         };
 
         var byId = pipeline.Nodes.ToDictionary(n => n.Id, StringComparer.Ordinal);
@@ -167,6 +168,7 @@ public sealed class PipelineExecutor(IServiceProvider services, NodeOutputCache 
             Total = p.Total,
             Message = p.Message,
             Values = p.Values,
+            Preview = p.Preview,
         }));
         var context = new NodeExecutionContext(node, run, inputs, progress, services, loggers.CreateLogger(descriptor.Name), paths, cancellationToken);
         var result = await node.Type.NodeType.ExecuteAsync(context).ConfigureAwait(false);

@@ -32,4 +32,10 @@ public sealed record RunOptions
 
     /// <summary>Whether the pipeline file's folder and the data/ and models/ folders beside it are input roots.</summary>
     public bool PipelineFolderIsInputRoot { get; init; } = true;
+
+    /// <summary>
+    /// Step previews: null (the default) makes none; a time asks sampling nodes for a small PNG of their current
+    /// result at most that often (carried by <see cref="Diffusion.Contracts.PipelineEvent.Preview"/>).
+    /// </summary>
+    public TimeSpan? PreviewInterval { get; init; }
 }

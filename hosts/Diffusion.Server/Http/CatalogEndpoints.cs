@@ -2,6 +2,7 @@ using Diffusion.Contracts;
 using Diffusion.Core;
 using Diffusion.Server.Queue;
 using Diffusion.Server.Runs;
+using Diffusion.Torch.Files;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -18,6 +19,9 @@ internal static class CatalogEndpoints
             .WithSummary("Node types loaded: ports, params with kinds, defaults, ranges and docs.").Produces<IReadOnlyList<NodeTypeView>>();
         routes.MapGet("/v1/pipelines", (PipelineCatalog catalog) => Results.Json(catalog.Names, ServerJson.Options))
             .WithTags("catalog").WithName("ListPipelines").WithSummary("Names accepted by POST /v1/runs {\"name\": ...}.").Produces<IReadOnlyList<string>>();
+        routes.MapGet("/v1/pipelines/{name}", PipelineDocument).WithTags("catalog").WithName("GetPipeline")
+            .WithSummary("The document of a named pipeline (what POST /v1/runs {\"name\": ...} runs), for editors and the web page.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json").ProducesProblem(StatusCodes.Status404NotFound);
         routes.MapGet("/v1/health", Health).WithTags("health").WithName("Health")
             .WithSummary("Queue depth, workers and plugins.").Produces<HealthView>();
     }
@@ -33,11 +37,36 @@ internal static class CatalogEndpoints
             [.. t.Descriptor.Params.Select(ParamView.From)])).ToList(),
         ServerJson.Options);
 
+    private static IResult PipelineDocument(string name, PipelineCatalog catalog)
+    {
+        // The name is looked up among the listed files, never joined to a path.
+        if (catalog.Find(name) is not { } file)
+        {
+            return Problems.Of(StatusCodes.Status404NotFound, "unknown_pipeline", "No such pipeline",
+                $"There is no pipeline named \"{Problems.Printable(name)}\".{Suggestions.DidYouMean(name, catalog.Names)} GET /v1/pipelines lists them.");
+        }
+
+        try
+        {
+            return Results.Text(SafeFile.ReadAllText(file, PipelineReader.MaxFileBytes, "Pipeline file"), "application/json");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FileRefusedException)
+        {
+            return Problems.Of(StatusCodes.Status404NotFound, "unknown_pipeline", "The pipeline cannot be read", $"Pipeline \"{Problems.Printable(name)}\" cannot be read: {ex.Message}");
+        }
+    }
+
     private static IResult Health(RunStore store, PluginInventory plugins, ActiveRuns active, IOptions<ServerOptions> options)
     {
         var (queued, running) = store.Counts();
+        var server = options.Value;
         return Results.Json(
-            new HealthView("ok", typeof(CatalogEndpoints).Assembly.GetName().Version?.ToString() ?? "", queued, running, active.Count, options.Value.Workers, options.Value.MaxQueuedRuns, plugins.Loaded.Count, plugins.Failed.Count),
+            new HealthView("ok", typeof(CatalogEndpoints).Assembly.GetName().Version?.ToString() ?? "", queued, running, active.Count, server.Workers, server.MaxQueuedRuns, plugins.Loaded.Count, plugins.Failed.Count)
+            {
+                Devices = [.. RunScheduler.WorkerDevices(server).GroupBy(d => d ?? "default").Select(g => new WorkerPoolView(g.Key, g.Count()))],
+                Authentication = server.ApiKeys.Count > 0,
+                Previews = server.PreviewInterval > TimeSpan.Zero,
+            },
             ServerJson.Options);
     }
 }
@@ -67,4 +96,17 @@ public sealed record ParamView(string Name, string Kind, string Description, Sys
 }
 
 /// <summary>The server's health: queue depth, runs in progress, workers, plugins.</summary>
-public sealed record HealthView(string Status, string Version, int Queued, int Running, int ExecutingHere, int Workers, int MaxQueuedRuns, int PluginsLoaded, int PluginsRefused);
+public sealed record HealthView(string Status, string Version, int Queued, int Running, int ExecutingHere, int Workers, int MaxQueuedRuns, int PluginsLoaded, int PluginsRefused)
+{
+    /// <summary>Workers per device (<c>default</c>: the engine's device).</summary>
+    public IReadOnlyList<WorkerPoolView> Devices { get; init; } = [];
+
+    /// <summary>Whether requests need an API key.</summary>
+    public bool Authentication { get; init; }
+
+    /// <summary>Whether runs stream step previews.</summary>
+    public bool Previews { get; init; }
+}
+
+/// <summary>How many workers run on a device.</summary>
+public sealed record WorkerPoolView(string Device, int Workers);

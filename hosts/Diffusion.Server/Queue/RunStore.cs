@@ -53,6 +53,11 @@ public sealed class RunStore : IDisposable
                 kind TEXT NOT NULL,
                 data TEXT NOT NULL,
                 PRIMARY KEY (run_id, seq)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS previews (
+                run_id TEXT PRIMARY KEY,
+                version INTEGER NOT NULL,
+                png BLOB NOT NULL);
+            CREATE INDEX IF NOT EXISTS runs_by_end ON runs(finished) WHERE finished IS NOT NULL;
             """);
     }
 
@@ -203,6 +208,62 @@ public sealed class RunStore : IDisposable
         return ReadMany(connection,
             $"SELECT {Columns} FROM runs WHERE ($before IS NULL OR seq < $before) AND ($state IS NULL OR state = $state) ORDER BY seq DESC LIMIT $limit",
             ("$before", beforeSequence), ("$state", state?.Name()), ("$limit", limit));
+    }
+
+    /// <summary>Replaces the run's preview with <paramref name="png"/> (one per run is kept); returns its version (1, 2, ...).</summary>
+    public long SavePreview(string id, byte[] png)
+    {
+        lock (gate)
+        {
+            using var transaction = new WriteTransaction(writer);
+            var version = Convert.ToInt64(Scalar(writer, "SELECT COALESCE(MAX(version), 0) + 1 FROM previews WHERE run_id = $id", ("$id", id)), CultureInfo.InvariantCulture);
+            Execute(writer, "INSERT OR REPLACE INTO previews (run_id, version, png) VALUES ($id, $version, $png)", ("$id", id), ("$version", version), ("$png", png));
+            transaction.Commit();
+            return version;
+        }
+    }
+
+    /// <summary>The run's latest preview and its version, or null when it has none.</summary>
+    public (long Version, byte[] Png)? GetPreview(string id)
+    {
+        using var connection = OpenReader();
+        using var command = Command(connection, "SELECT version, png FROM previews WHERE run_id = $id", ("$id", id));
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? (reader.GetInt64(0), (byte[])reader.GetValue(1)) : null;
+    }
+
+    /// <summary>
+    /// Deletes up to <paramref name="limit"/> runs that ended before <paramref name="cutoff"/>, with their events and
+    /// preview, and returns their ids (their folders are the caller's). A queued or running run has no end time and is
+    /// never touched; the state is checked in the same statement, so a run cannot start in between.
+    /// </summary>
+    public IReadOnlyList<string> DeleteEndedBefore(DateTimeOffset cutoff, int limit)
+    {
+        lock (gate)
+        {
+            using var transaction = new WriteTransaction(writer);
+            var ids = new List<string>();
+            using (var command = Command(writer,
+                "SELECT id FROM runs WHERE finished IS NOT NULL AND finished < $cutoff AND state IN ('succeeded', 'failed', 'cancelled') ORDER BY finished LIMIT $limit",
+                ("$cutoff", cutoff.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture)), ("$limit", limit)))
+            using (var reader = command.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    ids.Add(reader.GetString(0));
+                }
+            }
+
+            foreach (var id in ids)
+            {
+                Execute(writer, "DELETE FROM events WHERE run_id = $id", ("$id", id));
+                Execute(writer, "DELETE FROM previews WHERE run_id = $id", ("$id", id));
+                Execute(writer, "DELETE FROM runs WHERE id = $id AND state IN ('succeeded', 'failed', 'cancelled')", ("$id", id));
+            }
+
+            transaction.Commit();
+            return ids;
+        }
     }
 
     /// <summary>How many runs wait and run.</summary>

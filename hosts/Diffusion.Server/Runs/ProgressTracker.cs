@@ -10,12 +10,16 @@ namespace Diffusion.Server.Runs;
 /// values per node) and stores the events clients see. Step events are stored at most once per
 /// <see cref="ServerOptions.ProgressInterval"/> (plus each node's last step), so a 1,000-step sampler costs a few writes
 /// a second; every other event is stored. A live client and one that reconnects see the same stored sequence.
+/// A step that carries a preview replaces the run's stored preview (only the latest is kept) and adds a
+/// <c>preview</c> event, at most once per <paramref name="previewInterval"/> per run whatever the nodes send.
 /// Called from node threads, hence the lock.
 /// </summary>
-internal sealed class ProgressTracker(string runId, int nodeCount, TimeSpan interval, RunStore store, RunEventNotifier notifier)
+internal sealed class ProgressTracker(string runId, int nodeCount, TimeSpan interval, TimeSpan previewInterval, RunStore store, RunEventNotifier notifier)
 {
     private readonly Lock gate = new();
     private readonly Stopwatch sinceStep = Stopwatch.StartNew();
+    private readonly Stopwatch sincePreview = Stopwatch.StartNew();
+    private bool anyPreview;
     private readonly JsonObject metrics = [];
     private int nodesDone;
     private string? node;
@@ -45,6 +49,14 @@ internal sealed class ProgressTracker(string runId, int nodeCount, TimeSpan inte
             if (e.Kind == PipelineEventKind.NodeProgress)
             {
                 (node, step, total) = (e.NodeId, e.Step, e.Total);
+                if (e.Preview is { Length: > 0 } png && previewInterval > TimeSpan.Zero && (!anyPreview || sincePreview.Elapsed >= previewInterval))
+                {
+                    anyPreview = true;
+                    sincePreview.Restart();
+                    var version = store.SavePreview(runId, png.ToArray());
+                    store.AppendEvent(runId, RunEvents.Preview, RunEvents.PreviewOf(e, version, png.Length));
+                }
+
                 var last = e.Step is { } s && e.Total is { } t && t > 0 && s >= t;
                 if (anyStep && !last && sinceStep.Elapsed < interval)
                 {

@@ -19,6 +19,7 @@ internal static class RunEvents
     public const string Failed = "failed";
     public const string Cancelled = "cancelled";
     public const string Requeued = "requeued";
+    public const string Preview = "preview";
 
     /// <summary>Whether nothing follows an event of this kind.</summary>
     public static bool IsTerminal(string kind) => kind is Finished or Failed or Cancelled;
@@ -82,6 +83,23 @@ internal static class RunEvents
         }
 
         return (Node, node);
+    }
+
+    /// <summary>
+    /// A <c>preview</c> event: the step it shows and where the image is (<c>url</c> serves the latest preview of the run;
+    /// <c>version</c> counts previews, so a client can tell a new one and a cache never serves an old one).
+    /// </summary>
+    public static JsonObject PreviewOf(PipelineEvent e, long version, int bytes)
+    {
+        var data = Create(e.RunId, Preview);
+        data["node"] = e.NodeId;
+        data["nodeType"] = e.NodeType;
+        data["step"] = e.Step;
+        data["total"] = e.Total;
+        data["version"] = version;
+        data["bytes"] = bytes;
+        data["url"] = $"/v1/runs/{e.RunId}/preview?v={version.ToString(CultureInfo.InvariantCulture)}";
+        return data;
     }
 
     public static JsonObject Values(IReadOnlyDictionary<string, double> values)

@@ -24,7 +24,8 @@ internal sealed partial class RunExecutor(
     IOptions<ServerOptions> serverOptions,
     ILogger<RunExecutor> logger)
 {
-    public async Task ExecuteAsync(RunRecord run, CancellationToken stopping)
+    /// <summary>Executes <paramref name="run"/> on <paramref name="device"/> (null: the engine's default device).</summary>
+    public async Task ExecuteAsync(RunRecord run, string? device, CancellationToken stopping)
     {
         var options = serverOptions.Value;
         using var cancel = new CancellationTokenSource();
@@ -42,6 +43,11 @@ internal sealed partial class RunExecutor(
 
             var started = RunEvents.Create(run.Id, RunEvents.Started);
             started["attempt"] = run.Attempts;
+            if (device is not null)
+            {
+                started["device"] = device;
+            }
+
             Append(run.Id, RunEvents.Started, started);
 
             var resolved = resolver.Resolve(run.Request);
@@ -52,11 +58,13 @@ internal sealed partial class RunExecutor(
             }
 
             var folder = folders.Fresh(run.Id);
-            var tracker = new ProgressTracker(run.Id, resolved.Pipeline.Nodes.Count, options.ProgressInterval, store, notifier);
+            var tracker = new ProgressTracker(run.Id, resolved.Pipeline.Nodes.Count, options.ProgressInterval, options.PreviewInterval, store, notifier);
             var runOptions = new RunOptions
             {
                 RunId = run.Id,
                 Seed = run.Request.Seed,
+                Device = device,
+                PreviewInterval = options.PreviewInterval > TimeSpan.Zero ? options.PreviewInterval : null,
                 OutputDirectory = folder,
                 MaxParallelism = options.MaxParallelismPerRun,
                 UseCache = options.UseCache,

@@ -28,6 +28,17 @@ internal sealed class RunFolders(IOptions<ServerOptions> options)
         return folder;
     }
 
+    /// <summary>Removes a run's folder (retention); a folder already gone is fine.</summary>
+    public void Delete(string runId)
+    {
+        var folder = Of(runId);
+        if (Directory.Exists(folder))
+        {
+            // As in Fresh: the folder is the server's own; links inside are removed, never followed.
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     /// <summary>The regular files a run wrote, as names relative to its folder (with <c>/</c>) and sizes.</summary>
     public IReadOnlyList<RunOutput> List(string runId)
     {

@@ -7,8 +7,9 @@ namespace Diffusion.Server.Runs;
 
 /// <summary>
 /// The workers: on start, first settles runs a killed process left <c>running</c> (re-queued or failed, by
-/// <see cref="ServerOptions.InterruptedRuns"/>), then runs <see cref="ServerOptions.Workers"/> loops that each take the
-/// next queued run (priority, then age) and execute it. Stopping cancels the runs in progress, which go back to the queue.
+/// <see cref="ServerOptions.InterruptedRuns"/>), then runs one loop per worker (<see cref="ServerOptions.Workers"/> on
+/// the engine's device, or each pool of <see cref="ServerOptions.DeviceWorkers"/> on its device) that takes the next
+/// queued run (priority, then age) and executes it on the worker's device. Stopping cancels the runs in progress, which go back to the queue.
 /// </summary>
 internal sealed partial class RunScheduler(
     RunStore store,
@@ -25,9 +26,14 @@ internal sealed partial class RunScheduler(
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, serverOptions.Value.Workers).Select(_ => Task.Run(() => WorkAsync(stoppingToken), CancellationToken.None)));
+        Task.WhenAll(WorkerDevices(serverOptions.Value).Select(device => Task.Run(() => WorkAsync(device, stoppingToken), CancellationToken.None)));
 
-    private async Task WorkAsync(CancellationToken stopping)
+    /// <summary>One entry per worker: its device, or null for the engine's default (the plain <c>Workers</c> number).</summary>
+    internal static IReadOnlyList<string?> WorkerDevices(ServerOptions options) => options.DeviceWorkers.Count == 0
+        ? [.. Enumerable.Repeat<string?>(null, options.Workers)]
+        : [.. options.DeviceWorkers.SelectMany(pool => Enumerable.Repeat<string?>(pool.Device, pool.Count))];
+
+    private async Task WorkAsync(string? device, CancellationToken stopping)
     {
         while (!stopping.IsCancellationRequested)
         {
@@ -41,7 +47,7 @@ internal sealed partial class RunScheduler(
                     continue;
                 }
 
-                await executor.ExecuteAsync(run, stopping).ConfigureAwait(false);
+                await executor.ExecuteAsync(run, device, stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
