@@ -47,6 +47,8 @@ public static class DiffusionServerExtensions
         services.TryAddSingleton<PipelineCatalog>();
         services.TryAddSingleton<RunPipelineResolver>();
         services.TryAddSingleton<RunExecutor>();
+        // The endpoints' run service; a cluster front end replaces it (hosts/Diffusion.Cluster).
+        services.TryAddSingleton<IRunService, LocalRunService>();
         services.AddHostedService<RunScheduler>();
         services.AddProblemDetails();
         services.AddOpenApi();

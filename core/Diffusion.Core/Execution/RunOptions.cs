@@ -32,4 +32,10 @@ public sealed record RunOptions
 
     /// <summary>Whether the pipeline file's folder and the data/ and models/ folders beside it are input roots.</summary>
     public bool PipelineFolderIsInputRoot { get; init; } = true;
+
+    /// <summary>
+    /// What an earlier attempt of this run completed, for a host that re-runs an interrupted run elsewhere (the cluster);
+    /// null (the default) runs every node.
+    /// </summary>
+    public INodeResume? Resume { get; init; }
 }
