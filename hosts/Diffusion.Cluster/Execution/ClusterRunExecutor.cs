@@ -5,6 +5,7 @@ using Diffusion.Core;
 using Diffusion.Server;
 using Diffusion.Server.Queue;
 using Diffusion.Server.Runs;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -20,6 +21,7 @@ internal sealed partial class ClusterRunExecutor(
     RunFolders folders,
     IPipelineRunner runner,
     IOptions<ServerOptions> serverOptions,
+    IHostApplicationLifetime lifetime,
     ILogger<ClusterRunExecutor> logger)
 {
     /// <summary>The content-addressed store of node files, in the shared data folder.</summary>
@@ -35,6 +37,10 @@ internal sealed partial class ClusterRunExecutor(
     {
         var options = serverOptions.Value;
         using var timeLimit = new CancellationTokenSource(options.RunTimeLimit);
+        // The silo's host stopping (a graceful stop, or a test killing an in-process silo) stops the attempt too: no
+        // attempt outlives its silo to write into a folder that the next attempt of the run owns.
+        using var silo = CancellationTokenSource.CreateLinkedTokenSource(stopping, lifetime.ApplicationStopping);
+        stopping = silo.Token;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, cancel, timeLimit.Token);
         IReadOnlyList<string> modelKeys = [];
         try

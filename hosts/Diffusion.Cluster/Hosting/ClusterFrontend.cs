@@ -19,11 +19,16 @@ namespace Diffusion.Cluster.Hosting;
 /// </summary>
 public static class ClusterFrontend
 {
-    /// <summary>Builds the front end from command-line arguments (the server's, plus <c>--Cluster:Redis</c>).</summary>
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configureClient = null)
+    /// <summary>
+    /// Builds the front end from command-line arguments (the server's, plus <c>--Cluster:Redis</c>).
+    /// <paramref name="configureClient"/> replaces the Redis client (tests hand in their test cluster's client);
+    /// <paramref name="configure"/> adds node types or settings as with <see cref="DiffusionServerApp.Build"/>.
+    /// </summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configureClient = null, Action<WebApplicationBuilder, Diffusion.Core.IDiffusionBuilder>? configure = null)
     {
-        var app = DiffusionServerApp.Build(args, (builder, _) =>
+        var app = DiffusionServerApp.Build(args, (builder, diffusion) =>
         {
+            configure?.Invoke(builder, diffusion);
             var settings = builder.Configuration.GetSection(ClusterSettings.SectionName).Get<ClusterSettings>() ?? new ClusterSettings();
             builder.Services.AddOptions<ClusterSettings>().Bind(builder.Configuration.GetSection(ClusterSettings.SectionName));
             builder.Services.RemoveAll<IRunService>();
