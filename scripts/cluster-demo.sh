@@ -4,17 +4,21 @@
 # run's event stream, then prints per-silo counts, failures, lost runs and duplicates. With --kill-one-after N it
 # SIGKILLs one busy silo process after N runs have ended (a real crash: no deactivation, no goodbye). Everything it
 # started is stopped on exit (trap), whatever happens.
-# Usage: scripts/cluster-demo.sh [RUNS=100] [--kill-one-after N] [--silos 3] [--workers 1] [--set node.params.k=v ...]
+# Usage: scripts/cluster-demo.sh [RUNS=100] [--kill-one-after N] [--silos 3] [--workers 1] [--clients 20]
+#          [--pipeline toy2d-sample] [--seed-param sample.params.seed] [--set node.params.k=v ...]
 # Needs: dotnet build hosts/Diffusion.Cluster -c Release; redis-server (apt-get install -y redis-server).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-runs=100; kill_after=""; silos=3; workers=1; sets=()
+runs=100; kill_after=""; silos=3; workers=1; clients=20; pipeline=toy2d-sample; seed_param=sample.params.seed; sets=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --kill-one-after) kill_after="$2"; shift 2 ;;
     --silos) silos="$2"; shift 2 ;;
     --workers) workers="$2"; shift 2 ;;
     --set) sets+=("$2"); shift 2 ;;
+    --clients) clients="$2"; shift 2 ;;
+    --pipeline) pipeline="$2"; shift 2 ;;
+    --seed-param) seed_param="$2"; shift 2 ;;
     [0-9]*) runs="$1"; shift ;;
     *) echo "unknown argument $1 (usage: cluster-demo.sh [RUNS] [--kill-one-after N] [--silos N] [--workers N] [--set k=v])" >&2; exit 2 ;;
   esac
@@ -33,7 +37,8 @@ cleanup() {
   if [ $status -ne 0 ]; then echo "--- last log lines (exit $status) ---" >&2; tail -n 5 "$logs"/*.log >&2 || true; fi
   rm -rf "$data"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 redis_port="$(free_port)"
 redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no >"$logs/redis.log" 2>&1 &
@@ -62,4 +67,4 @@ done
 [ "$n" -ge "$silos" ] || { echo "the cluster did not come up ($n of $silos silos reporting)" >&2; exit 1; }
 echo "cluster up: redis $redis, $silos silos x $workers workers, front end $base"
 
-python3 "$here/scripts/cluster-demo.py" "$base" "$runs" "${kill_after:-0}" "${silo_pids[*]}" "${sets[@]+"${sets[@]}"}"
+python3 "$here/scripts/cluster-demo.py" "$base" "$runs" "${kill_after:-0}" "${silo_pids[*]}" "$pipeline" "$clients" "$seed_param" "${sets[@]+"${sets[@]}"}"
