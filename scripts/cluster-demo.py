@@ -138,6 +138,9 @@ print(f"runs submitted {runs}, listed by the cluster {len(ids)} ({len(set(ids))}
       f"failed or wrong {len(problems)}, lost {runs - len(results)}, finished twice {len(twice)}, "
       f"seeds run more than once as separate runs {sum(1 for c in seeds.values() if c > 1)}")
 print(f"re-run after losing their silo: {len(reruns)} (attempts 2: {sum(r['attempts'] == 2 for r in reruns)}, more: {sum(r['attempts'] > 2 for r in reruns)})")
+for rid, r in results.items():
+    if r["attempts"] > 1:
+        print(f"  re-run {rid}: attempts on {' then '.join(r['silos'])}")
 print("runs finished per silo (silo of the finishing attempt):")
 for silo, count in sorted(per_silo.items()):
     print(f"  {silo:<28} {count:>4}{'   <- killed' if killed.get('silo') == silo else ''}")

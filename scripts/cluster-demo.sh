@@ -6,6 +6,7 @@
 # started is stopped on exit (trap), whatever happens.
 # Usage: scripts/cluster-demo.sh [RUNS=100] [--kill-one-after N] [--silos 3] [--workers 1] [--clients 20]
 #          [--pipeline toy2d-sample] [--seed-param sample.params.seed] [--set node.params.k=v ...]
+# CLUSTER_DEMO_LOGS=dir keeps the processes' logs there.
 # Needs: dotnet build hosts/Diffusion.Cluster -c Release; redis-server (apt-get install -y redis-server).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -35,6 +36,7 @@ cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   if [ $status -ne 0 ]; then echo "--- last log lines (exit $status) ---" >&2; tail -n 5 "$logs"/*.log >&2 || true; fi
+  if [ -n "${CLUSTER_DEMO_LOGS:-}" ]; then mkdir -p "$CLUSTER_DEMO_LOGS" && cp "$logs"/*.log "$CLUSTER_DEMO_LOGS"/; fi
   rm -rf "$data"
 }
 trap cleanup EXIT

@@ -15,7 +15,7 @@ namespace Diffusion.Cluster.Tests;
 /// <summary>
 /// Three in-process silos (Orleans TestingHost) with the cluster's grains and the test node type, sharing one data
 /// folder, and the real HTTP front end (Kestrel on a loopback port) on the test cluster's client. With a Redis server,
-/// run state and reminders live in it through the Orleans Redis providers (as in production); without, in memory.
+/// run state, reminders and the grain directory live in it through the Orleans Redis providers (as in production); without, in memory.
 /// Membership is the test cluster's own (Orleans 10.4's in-process test cluster does not let it be replaced); Redis
 /// membership is exercised by scripts/cluster-demo.sh with real processes.
 /// </summary>
@@ -63,6 +63,7 @@ public sealed class ClusterHarness : IAsyncDisposable
             {
                 silo.AddRedisGrainStorage(ClusterStorage.Runs, o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
                 silo.UseRedisReminderService(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
+                silo.UseRedisGrainDirectoryAsDefault(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
             }
 
             silo.UseClusterTimings(timings);

@@ -7,6 +7,7 @@ using Diffusion.Server.Queue;
 using Diffusion.Server.Runs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
 
 namespace Diffusion.Cluster.Grains;
 
@@ -289,9 +290,20 @@ internal sealed partial class RunGrain(
 
     private async Task FlushAsync(CancellationToken cancellationToken)
     {
-        if (Drain())
+        try
         {
-            await SaveAsync();
+            if (Drain())
+            {
+                await SaveAsync();
+            }
+        }
+        catch (InconsistentStateException ex)
+        {
+            // Another activation of this run stored its state since this one read it (a second activation after a
+            // silo loss): that one owns the run now. This one stops its attempt without ending the run and goes away.
+            LogSuperseded(logger, RunId, ex.Message);
+            await stopping.CancelAsync();
+            DeactivateOnIdle();
         }
     }
 
@@ -396,6 +408,9 @@ internal sealed partial class RunGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId}: the attempt stopped on an error; the activation is dropped")]
     private static partial void LogAttemptError(ILogger logger, string runId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId}: another activation stored the run's state ({Reason}); this one stops")]
+    private static partial void LogSuperseded(ILogger logger, string runId, string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Run {RunId}: the run list was not updated ({Reason})")]
     private static partial void LogIndexFailed(ILogger logger, string runId, string reason);

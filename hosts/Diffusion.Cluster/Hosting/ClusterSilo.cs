@@ -41,7 +41,7 @@ public static class ClusterSilo
         return diffusion;
     }
 
-    /// <summary>Membership, run state and reminders in Redis, endpoints on loopback (or <c>Cluster:Address</c>), failure detection.</summary>
+    /// <summary>Membership, run state, reminders and the grain directory in Redis, endpoints on loopback (or <c>Cluster:Address</c>), failure detection.</summary>
     public static ISiloBuilder UseClusterRedis(this ISiloBuilder silo, ClusterSettings settings, IPAddress? address = null)
     {
         ArgumentNullException.ThrowIfNull(silo);
@@ -50,6 +50,11 @@ public static class ClusterSilo
         silo.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
         silo.AddRedisGrainStorage(ClusterStorage.Runs, o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
         silo.UseRedisReminderService(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
+        // Where each run's activation lives, in Redis too: the default directory is spread over the silos, and the
+        // entries a killed silo held are lost with it, so a call could start a second activation of a run that is
+        // still running elsewhere (seen in the demo: 8 runs of 100 started twice). Redis keeps them; entries of dead
+        // silos are removed when membership declares them dead.
+        silo.UseRedisGrainDirectoryAsDefault(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
         silo.Configure<Orleans.Configuration.ClusterOptions>(o =>
         {
             o.ClusterId = settings.ClusterId;
