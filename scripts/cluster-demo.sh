@@ -69,4 +69,9 @@ done
 [ "$n" -ge "$silos" ] || { echo "the cluster did not come up ($n of $silos silos reporting)" >&2; exit 1; }
 echo "cluster up: redis $redis, $silos silos x $workers workers, front end $base"
 
-python3 "$here/scripts/cluster-demo.py" "$base" "$runs" "${kill_after:-0}" "${silo_pids[*]}" "$pipeline" "$clients" "$seed_param" "${sets[@]+"${sets[@]}"}"
+status=0
+python3 "$here/scripts/cluster-demo.py" "$base" "$runs" "${kill_after:-0}" "${silo_pids[*]}" "$pipeline" "$clients" "$seed_param" "${sets[@]+"${sets[@]}"}" || status=$?
+# What the store did: Redis commands over the whole demo (start-up, membership, runs) and the memory it holds.
+redis-cli -p "$redis_port" info stats | awk -F: -v runs="$runs" '/^total_commands_processed/ { printf "redis: %d commands in all, %.0f per run\n", $2, $2 / runs }'
+redis-cli -p "$redis_port" info memory | awk -F: '/^used_memory_human/ { sub(/\r/, "", $2); print "redis: " $2 " used" }'
+exit $status
