@@ -368,18 +368,28 @@ internal sealed partial class RunGrain(
         {
             await GrainFactory.GetGrain<IRunIndexGrain>(0).Update(RunId, State.State!);
         }
-        catch (Exception ex) when (ex is TimeoutException or OrleansException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // The list is a convenience; the run's own state is the truth (GET /v1/runs/{id}).
+            // The list is a convenience; the run's own state is the truth (GET /v1/runs/{id}). Calls fail for a moment
+            // while a lost silo is being declared dead.
             LogIndexFailed(logger, RunId, ex.Message);
         }
     }
 
     private async Task ForgetReminderAsync()
     {
-        if (await this.GetReminder(ClusterStorage.WatchReminder) is { } reminder)
+        try
         {
-            await this.UnregisterReminder(reminder);
+            if (await this.GetReminder(ClusterStorage.WatchReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The reminder service of this run's range may be on a silo just lost; the reminder's next tick finds the
+            // run ended and removes it then.
+            LogIndexFailed(logger, RunId, ex.Message);
         }
     }
 
@@ -412,6 +422,6 @@ internal sealed partial class RunGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Run {RunId}: another activation stored the run's state ({Reason}); this one stops")]
     private static partial void LogSuperseded(ILogger logger, string runId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Run {RunId}: the run list was not updated ({Reason})")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Run {RunId}: the run list or its reminder was not updated ({Reason})")]
     private static partial void LogIndexFailed(ILogger logger, string runId, string reason);
 }
