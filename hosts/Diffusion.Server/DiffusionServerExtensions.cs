@@ -52,6 +52,8 @@ public static class DiffusionServerExtensions
         services.TryAddSingleton<RunPipelineResolver>();
         services.TryAddSingleton<RunExecutor>();
         services.TryAddSingleton(TimeProvider.System);
+        // The endpoints' run service; a cluster front end replaces it (hosts/Diffusion.Cluster).
+        services.TryAddSingleton<IRunService, LocalRunService>();
         services.AddHostedService<RunScheduler>();
         services.AddHostedService<RetentionService>();
         // API keys guard the API whichever way the app builds its pipeline (before routing, so no endpoint runs first).

@@ -79,7 +79,7 @@ public sealed class PipelineExecutor(IServiceProvider services, NodeOutputCache 
             {
                 var id = ready.Dequeue();
                 var node = byId[id];
-                running[Task.Run(() => ExecuteNodeAsync(node, keys[id], run, paths, outputs, options.UseCache, events, cancellationToken), CancellationToken.None)] = id;
+                running[Task.Run(() => ExecuteNodeAsync(node, keys[id], run, paths, outputs, options.UseCache, options.Resume, events, cancellationToken), CancellationToken.None)] = id;
             }
 
             if (running.Count == 0)
@@ -144,6 +144,7 @@ public sealed class PipelineExecutor(IServiceProvider services, NodeOutputCache 
         RunPaths paths,
         ConcurrentDictionary<string, NodeOutputs> outputs,
         bool useCache,
+        INodeResume? resume,
         EventFactory events,
         CancellationToken cancellationToken)
     {
@@ -154,6 +155,12 @@ public sealed class PipelineExecutor(IServiceProvider services, NodeOutputCache 
         {
             events.Emit(events.ForNode(PipelineEventKind.NodeCached, node));
             return cached;
+        }
+
+        if (resume is not null && resume.TryRestore(node, key, paths.OutputRoot, out var restored))
+        {
+            events.Emit(events.ForNode(PipelineEventKind.NodeCached, node) with { Message = "completed by an earlier attempt of this run; its files were restored" });
+            return restored;
         }
 
         events.Emit(events.ForNode(PipelineEventKind.NodeStarted, node));
@@ -181,6 +188,8 @@ public sealed class PipelineExecutor(IServiceProvider services, NodeOutputCache 
         {
             cache.Put(key, result);
         }
+
+        resume?.Completed(node, key, paths.OutputRoot, result, paths.WrittenBy(node.Id));
 
         events.Emit(events.ForNode(PipelineEventKind.NodeFinished, node) with { Elapsed = clock.Elapsed });
         return result;

@@ -38,4 +38,10 @@ public sealed record RunOptions
     /// result at most that often (carried by <see cref="Diffusion.Contracts.PipelineEvent.Preview"/>).
     /// </summary>
     public TimeSpan? PreviewInterval { get; init; }
+
+    /// <summary>
+    /// What an earlier attempt of this run completed, for a host that re-runs an interrupted run elsewhere (the cluster);
+    /// null (the default) runs every node.
+    /// </summary>
+    public INodeResume? Resume { get; init; }
 }

@@ -54,6 +54,10 @@ internal sealed class RunPaths(string baseDirectory, IReadOnlyList<InputRoot> in
         return resolved;
     }
 
+    /// <summary>The files <paramref name="nodeId"/> resolved for writing in this run, sorted.</summary>
+    public IReadOnlyList<string> WrittenBy(string nodeId) =>
+        [.. writers.Where(w => string.Equals(w.Value, nodeId, StringComparison.Ordinal)).Select(w => w.Key).Order(StringComparer.Ordinal)];
+
     private static InvalidInputException Collision(string nodeId, string? path, string resolved, string owner) =>
         new($"Node \"{nodeId}\": output path \"{path}\" ({resolved}) is already written by node \"{owner}\" in this run; give each output its own path.", resolved, null);
 }

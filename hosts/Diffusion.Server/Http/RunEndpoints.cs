@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Diffusion.Server.Queue;
 using Diffusion.Server.Runs;
@@ -29,25 +28,23 @@ internal static partial class RunEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
-        runs.MapGet("/", List).WithName("ListRuns").WithSummary("Runs, newest first, a page at a time (limit, before, state).")
+        runs.MapGet("/", ListAsync).WithName("ListRuns").WithSummary("Runs, newest first, a page at a time (limit, before, state).")
             .Produces<RunPage>().ProducesProblem(StatusCodes.Status400BadRequest);
-        runs.MapGet("/{id}", Get).WithName("GetRun").WithSummary("A run's state, progress, error and outputs.")
+        runs.MapGet("/{id}", GetAsync).WithName("GetRun").WithSummary("A run's state, progress, error and outputs.")
             .Produces<RunView>().ProducesProblem(StatusCodes.Status404NotFound);
         runs.MapGet("/{id}/events", StreamEventsAsync).WithName("RunEvents")
             .WithSummary("Server-sent events of a run from the start, or after Last-Event-ID (header) / after (query); ends after the run ends.")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream").ProducesProblem(StatusCodes.Status404NotFound);
-        runs.MapDelete("/{id}", Cancel).WithName("CancelRun").WithSummary("Cancels this run (queued: at once; running: the worker stops it).")
+        runs.MapDelete("/{id}", CancelAsync).WithName("CancelRun").WithSummary("Cancels this run (queued: at once; running: the worker stops it).")
             .Produces<RunView>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        runs.MapGet("/{id}/outputs/{**name}", Output).WithName("GetRunOutput").WithSummary("A file the run wrote, by the name listed in its outputs.")
+        runs.MapGet("/{id}/outputs/{**name}", OutputAsync).WithName("GetRunOutput").WithSummary("A file the run wrote, by the name listed in its outputs.")
             .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream").ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     private static async Task<IResult> SubmitAsync(
         HttpContext context,
-        RunStore store,
+        IRunService runs,
         RunPipelineResolver resolver,
-        QueueSignal signal,
-        RunEventNotifier notifier,
         RunDurations durations,
         IOptions<ServerOptions> options)
     {
@@ -64,26 +61,20 @@ internal static partial class RunEndpoints
         }
 
         var id = Guid.CreateVersion7().ToString("N");
-        var queuedEvent = RunEvents.Create(id, RunEvents.Queued);
-        queuedEvent["priority"] = submission.Priority;
-        var (accepted, queued) = store.TryEnqueue(id, submission.Priority, submission.Request, options.Value.MaxQueuedRuns, queuedEvent);
-        if (!accepted)
+        var outcome = await runs.SubmitAsync(id, submission.Priority, submission.Request, options.Value.MaxQueuedRuns, context.RequestAborted).ConfigureAwait(false);
+        if (!outcome.Accepted)
         {
-            var retryAfter = durations.RetryAfterSeconds(queued, options.Value.Workers);
+            var retryAfter = durations.RetryAfterSeconds(outcome.Queued, options.Value.Workers);
             context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
             return Problems.Of(StatusCodes.Status429TooManyRequests, "queue_full", "The queue is full",
-                $"{queued} runs are waiting, the most this server queues (Server:MaxQueuedRuns); submit again in about {retryAfter} s (Retry-After).");
+                $"{outcome.Queued} runs are waiting, the most this server queues (Server:MaxQueuedRuns); submit again in about {retryAfter} s (Retry-After).");
         }
 
-        // Read before waking a worker, so the answer shows the run as accepted (queued), not as whatever a worker made of it.
-        var run = store.Get(id)!;
-        signal.Release();
-        notifier.Signal(id);
         context.Response.Headers.Location = $"/v1/runs/{id}";
-        return Results.Json(RunView.From(run), ServerJson.Options, statusCode: StatusCodes.Status202Accepted);
+        return Results.Json(RunView.From(outcome.Run!), ServerJson.Options, statusCode: StatusCodes.Status202Accepted);
     }
 
-    private static IResult List(RunStore store, IOptions<ServerOptions> options, int? limit, long? before, string? state)
+    private static async Task<IResult> ListAsync(IRunService runs, IOptions<ServerOptions> options, int? limit, long? before, string? state, CancellationToken cancellationToken)
     {
         var max = options.Value.MaxPageSize;
         if (limit is < 1 || limit > max)
@@ -103,49 +94,39 @@ internal static partial class RunEndpoints
         }
 
         var size = limit ?? Math.Min(50, max);
-        var page = store.List(before, size + 1, filter);
-        var runs = page.Take(size).Select(RunView.From).ToList();
-        return Results.Json(new RunPage(runs, page.Count > size ? page[size - 1].Sequence : null), ServerJson.Options);
+        var page = await runs.ListAsync(before, size + 1, filter, cancellationToken).ConfigureAwait(false);
+        var views = page.Take(size).Select(RunView.From).ToList();
+        return Results.Json(new RunPage(views, page.Count > size ? page[size - 1].Sequence : null), ServerJson.Options);
     }
 
-    private static IResult Get(string id, RunStore store) =>
-        Find(id, store) is { } run ? Results.Json(RunView.From(run), ServerJson.Options) : Problems.RunNotFound(id);
+    private static async Task<IResult> GetAsync(string id, IRunService runs, CancellationToken cancellationToken) =>
+        await FindAsync(id, runs, cancellationToken).ConfigureAwait(false) is { } run ? Results.Json(RunView.From(run), ServerJson.Options) : Problems.RunNotFound(id);
 
-    private static IResult Cancel(string id, RunStore store, ActiveRuns active, RunEventNotifier notifier)
+    private static async Task<IResult> CancelAsync(string id, IRunService runs, CancellationToken cancellationToken)
     {
         if (!RunId().IsMatch(id))
         {
             return Problems.RunNotFound(id);
         }
 
-        var state = store.RequestCancel(id, _ =>
-        {
-            var cancelled = RunEvents.Create(id, RunEvents.Cancelled);
-            cancelled["state"] = RunState.Cancelled.Name();
-            cancelled["error"] = "cancelled by a client before it started";
-            return cancelled;
-        });
+        var state = await runs.CancelAsync(id, cancellationToken).ConfigureAwait(false);
         switch (state)
         {
             case null:
                 return Problems.RunNotFound(id);
-            case RunState.Queued:
-                notifier.Signal(id);
-                break;
-            case RunState.Running:
-                active.Cancel(id);
+            case RunState.Queued or RunState.Running:
                 break;
             default:
                 return Problems.Of(StatusCodes.Status409Conflict, "run_finished", "The run has already ended",
                     $"Run {id} ended as {state.Value.Name()}; there is nothing to cancel. Its outputs and events stay available.");
         }
 
-        return Results.Json(RunView.From(store.Get(id)!), ServerJson.Options, statusCode: StatusCodes.Status202Accepted);
+        return Results.Json(RunView.From((await runs.GetAsync(id, cancellationToken).ConfigureAwait(false))!), ServerJson.Options, statusCode: StatusCodes.Status202Accepted);
     }
 
-    private static IResult Output(string id, string name, RunStore store, RunFolders folders)
+    private static async Task<IResult> OutputAsync(string id, string name, IRunService runs, RunFolders folders, CancellationToken cancellationToken)
     {
-        if (Find(id, store) is not { } run)
+        if (await FindAsync(id, runs, cancellationToken).ConfigureAwait(false) is not { } run)
         {
             return Problems.RunNotFound(id);
         }
@@ -169,9 +150,9 @@ internal static partial class RunEndpoints
         return Results.File(path, contentType, fileDownloadName: Path.GetFileName(path), enableRangeProcessing: true);
     }
 
-    private static async Task StreamEventsAsync(HttpContext context, string id, long? after, RunStore store, RunEventNotifier notifier, IOptions<ServerOptions> options)
+    private static async Task StreamEventsAsync(HttpContext context, string id, long? after, IRunService runs, IOptions<ServerOptions> options)
     {
-        if (Find(id, store) is null)
+        if (await FindAsync(id, runs, context.RequestAborted).ConfigureAwait(false) is null)
         {
             await Problems.RunNotFound(id).ExecuteAsync(context).ConfigureAwait(false);
             return;
@@ -194,9 +175,7 @@ internal static partial class RunEndpoints
             await response.Body.FlushAsync(aborted).ConfigureAwait(false);
             while (!aborted.IsCancellationRequested)
             {
-                // Take the wake-up before reading, so an event stored after the read still wakes this stream.
-                var changed = notifier.Changed(id);
-                var events = store.ReadEvents(id, last, 256);
+                var events = await runs.ReadEventsAsync(id, last, 256, aborted).ConfigureAwait(false);
                 var ended = false;
                 if (events.Count > 0)
                 {
@@ -218,14 +197,13 @@ internal static partial class RunEndpoints
                     }
                 }
 
-                if (ended || (events.Count == 0 && store.Get(id) is { } run && run.State.IsTerminal() && run.LastEventId <= last))
+                if (ended || (events.Count == 0 && await runs.GetAsync(id, aborted).ConfigureAwait(false) is { } run && run.State.IsTerminal() && run.LastEventId <= last))
                 {
-                    notifier.Signal(id);
                     return;
                 }
 
-                var keepAlive = Task.Delay(options.Value.EventStreamKeepAlive, aborted);
-                if (await Task.WhenAny(changed, keepAlive).ConfigureAwait(false) == keepAlive)
+                // The run service never misses an event stored after the read above (docs/adr/0014).
+                if (!await runs.WaitForEventsAsync(id, last, options.Value.EventStreamKeepAlive, aborted).ConfigureAwait(false))
                 {
                     await response.WriteAsync(": keep-alive\n\n", aborted).ConfigureAwait(false);
                     await response.Body.FlushAsync(aborted).ConfigureAwait(false);
@@ -238,7 +216,8 @@ internal static partial class RunEndpoints
         }
     }
 
-    private static RunRecord? Find(string id, RunStore store) => RunId().IsMatch(id) ? store.Get(id) : null;
+    private static async Task<RunRecord?> FindAsync(string id, IRunService runs, CancellationToken cancellationToken) =>
+        RunId().IsMatch(id) ? await runs.GetAsync(id, cancellationToken).ConfigureAwait(false) : null;
 
     [GeneratedRegex("^[0-9a-f]{32}$")]
     private static partial Regex RunId();
