@@ -12,10 +12,10 @@ namespace Diffusion.Plugins.GanHybrid;
 
 /// <summary>
 /// Adversarial training of a Denoising Diffusion GAN (Xiao, Kreis, Vahdat 2022, Sec. 3 and Algorithm 1; the authors'
-/// train_ddgan.py). Each step, from one CPU generator in this order: a data batch x_0; for the discriminator update
-/// timesteps t ~ U{0..T−1}, the pair noises ε₁, ε₂ (x_{t−1} ~ q(x_{t−1} | x_0), x_t ~ q(x_t | x_{t−1})), the latent z and
-/// the posterior noise; for the generator update new t, ε₁, ε₂, z and posterior noise with the same x_0 (as the authors
-/// reuse the batch). Discriminator loss: softplus(−D(x_{t−1}, x_t, t)) on real pairs plus softplus(D(x'_{t−1}, x_t, t))
+/// train_ddgan.py). Each step, from one CPU generator in this order: for each of the d_steps discriminator updates a data
+/// batch x_0, timesteps t ~ U{0..T−1}, the pair noises ε₁, ε₂ (x_{t−1} ~ q(x_{t−1} | x_0), x_t ~ q(x_t | x_{t−1})), the
+/// latent z and the posterior noise (R1 only on the first of them); for the generator update new t, ε₁, ε₂, z and
+/// posterior noise with the last x_0 (as the authors reuse the batch). Discriminator loss: softplus(−D(x_{t−1}, x_t, t)) on real pairs plus softplus(D(x'_{t−1}, x_t, t))
 /// on fake pairs x'_{t−1} ~ q(x_{t−1} | x_t, x̂_0 = G(x_t, z, t)), plus the R1 penalty γ/2 ‖∇_{x_{t−1}} D‖² on real pairs
 /// (Mescheder et al. 2018); generator loss: the non-saturating softplus(−D(x'_{t−1}, x_t, t)) (Goodfellow et al. 2014).
 /// Both with Adam (AdamW without decay); the generator's EMA is the output. One dispose scope per step.
