@@ -85,26 +85,54 @@ def baselines(ds):
     return name, nodes
 
 
+# DDGAN on points (docs/fewstep.md, "DDGAN diagnosis"): a discriminator on raw coordinates stayed at chance on the sharp
+# grid, so both networks see positional encodings of the points; beta_max 8 instead of the paper's 20 keeps signal in
+# more than two of the T levels of data with std 1.4; an EMA decay of 0.99 (0.999 over 1,200 steps leaves 30 % of the
+# initial weights in the average).
+DDGAN_STEPS = 1200
+DDGAN_BETA_MAX = 8.0
+
+
+def ddgan_nodes(nodes, name, t, beta_max, suffix=""):
+    """Scheduler, generator and train.ddgan nodes of one DDGAN chain with T = t levels."""
+    nodes[f"chain_{t}{suffix}"] = {"type": "scheduler.ddgan", "params": {"steps": t, "beta_max": beta_max}}
+    nodes[f"gen_{t}{suffix}"] = {"type": "denoiser.ddgan", "params": {"sample_shape": [2], "hidden": 256, "layers": 3,
+                                                                       "fourier_features": 4, "latent_dim": 16,
+                                                                       "embedding_dim": 64, "seed": 0}}
+    nodes[f"train_{t}{suffix}"] = {"type": "train.ddgan",
+                                   "inputs": {"data": "data", "generator": f"gen_{t}{suffix}", "scheduler": f"chain_{t}{suffix}"},
+                                   "params": {"steps": DDGAN_STEPS, "batch": 256, "lr_g": 5e-4, "lr_d": 5e-4, "betas": [0.5, 0.9],
+                                              "r1_gamma": 0.05, "ema_decay": 0.99, "disc_hidden": 256, "disc_layers": 3,
+                                              "disc_fourier_features": 2, "seed": 0,
+                                              "checkpoint_path": f"{name}-t{t}.safetensors", "label": f"train DDGAN T={t}"}}
+
+
 def ddgan(ds):
     name = f"fewstep-{ds}-ddgan"
     nodes = base(ds)
     nodes["ddgan"] = {"type": "sampler.ddgan", "params": {}}
     rows = []
     for t in (1, 2, 4, 8):
-        nodes[f"chain_{t}"] = {"type": "scheduler.ddgan", "params": {"steps": t}}
-        nodes[f"gen_{t}"] = {"type": "denoiser.ddgan", "params": {"sample_shape": [2], "hidden": 256, "layers": 3,
-                                                                  "latent_dim": 16, "embedding_dim": 64, "seed": 0}}
-        nodes[f"train_{t}"] = {"type": "train.ddgan",
-                               "inputs": {"data": "data", "generator": f"gen_{t}", "scheduler": f"chain_{t}"},
-                               "params": {"steps": 3000, "batch": 256, "lr_g": 5e-4, "lr_d": 5e-4, "betas": [0.5, 0.9],
-                                          "r1_gamma": 0.05, "ema_decay": 0.999, "disc_hidden": 256, "disc_layers": 3,
-                                          "seed": 0, "checkpoint_path": f"{name}-t{t}.safetensors",
-                                          "label": f"train DDGAN T={t}"}}
+        ddgan_nodes(nodes, name, t, DDGAN_BETA_MAX)
         add_row(nodes, rows, name, ds, f"t{t}", f"DDGAN T={t}",
                 {"sampler": "ddgan", "denoiser": f"train_{t}.denoiser", "scheduler": f"train_{t}.scheduler"}, t,
                 plot=t == 4)
         rows.insert(len(rows) - 1, f"train_{t}.metrics")
     table(nodes, rows, name, f"{DATASETS[ds]['shape']}: Denoising Diffusion GAN, T = 1, 2, 4, 8 (T network calls)")
+    return name, nodes
+
+
+def ddgan_t4_gentle(ds):
+    """T = 4 with beta_max 4: the last step starts at SNR 12.6 instead of 6.4 (docs/fewstep.md, "DDGAN on the grid")."""
+    name = f"fewstep-{ds}-ddgan-t4-bmax4"
+    nodes = base(ds)
+    nodes["ddgan"] = {"type": "sampler.ddgan", "params": {}}
+    rows = []
+    ddgan_nodes(nodes, name, 4, 4.0)
+    add_row(nodes, rows, name, ds, "t4", "DDGAN T=4, beta_max 4",
+            {"sampler": "ddgan", "denoiser": "train_4.denoiser", "scheduler": "train_4.scheduler"}, 4, plot=True)
+    rows.insert(0, "train_4.metrics")
+    table(nodes, rows, name, f"{DATASETS[ds]['shape']}: Denoising Diffusion GAN, T = 4, beta_max 4")
     return name, nodes
 
 
@@ -147,6 +175,26 @@ def consistency(ds):
     table(nodes, rows, name, f"{DATASETS[ds]['shape']}: consistency distillation of the teacher (Heun ODE steps), multistep consistency sampling")
     return name, nodes
 
+
+
+
+def grid_shipped():
+    """The shipped 4-call grid models (pipelines/models, exported from the progressive and consistency runs) with their metrics."""
+    name = "fewstep-grid-shipped"
+    nodes = base("grid") | {"sched": SCHEDULER}
+    nodes["student"] = {"type": "denoiser.mlp2d", "params": {"checkpoint": "models/toy2d-grid-progressive-4.safetensors"}}
+    nodes["ddim"] = {"type": "sampler.ddim", "params": {"eta": 0.0, "clip_sample": False, "previous_timestep": "next"}}
+    nodes["cm_network"] = {"type": "denoiser.mlp2d", "params": {"checkpoint": "models/toy2d-grid-consistency.safetensors"}}
+    nodes["cm_model"] = {"type": "denoiser.consistency", "inputs": {"network": "cm_network", "scheduler": "sched"},
+                         "params": {"sigma_data": 0.5}}
+    nodes["cm"] = {"type": "sampler.consistency", "params": {}}
+    rows = []
+    add_row(nodes, rows, name, "grid", "student_4", "progressive student, 4 steps (shipped)",
+            {"sampler": "ddim", "denoiser": "student", "scheduler": "sched"}, 4, plot=True)
+    add_row(nodes, rows, name, "grid", "cm_4", "consistency, 4 steps (shipped)",
+            {"sampler": "cm", "denoiser": "cm_model", "scheduler": "sched"}, 4, plot=True)
+    table(nodes, rows, name, "grid_gaussians: the shipped 4-call models")
+    return name, nodes
 
 
 
@@ -258,7 +306,8 @@ def mnist_ddgan():
 def write_all():
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pipelines")
     makers = [(make, ds) for ds in DATASETS for make in (baselines, ddgan, progressive, consistency)]
-    makers += [(make, None) for make in (mnist_baselines, mnist_progressive, mnist_consistency, mnist_ddgan)]
+    makers += [(ddgan_t4_gentle, "grid")]
+    makers += [(make, None) for make in (grid_shipped, mnist_baselines, mnist_progressive, mnist_consistency, mnist_ddgan)]
     for make, ds in makers:
         name, nodes = make(ds) if ds else make()
         with open(os.path.join(root, f"{name}.json"), "w", encoding="utf-8") as f:

@@ -49,6 +49,7 @@ public sealed class DdganGenerator : ITrainableDenoiser
             ["sample_shape"] = string.Join(",", options.SampleShape.Select(v => v.ToString(CultureInfo.InvariantCulture))),
             ["hidden"] = Invariant(options.Hidden),
             ["layers"] = Invariant(options.Layers),
+            ["fourier_features"] = Invariant(options.FourierFeatures),
             ["channels"] = Invariant(options.Channels),
             ["channel_mult"] = string.Join(",", options.ChannelMult.Select(v => v.ToString(CultureInfo.InvariantCulture))),
             ["latent_dim"] = Invariant(options.LatentDim),
@@ -161,6 +162,9 @@ public sealed class DdganGenerator : ITrainableDenoiser
             SampleShape = GetInts("sample_shape"),
             Hidden = GetInt("hidden"),
             Layers = GetInt("layers"),
+
+            // Files written before the positional encoding existed use raw coordinates.
+            FourierFeatures = config.ContainsKey("fourier_features") ? GetInt("fourier_features") : 0,
             Channels = GetInt("channels"),
             ChannelMult = GetInts("channel_mult"),
             LatentDim = GetInt("latent_dim"),
@@ -258,7 +262,7 @@ public sealed class DdganGenerator : ITrainableDenoiser
         ArgumentOutOfRangeException.ThrowIfNegative(options.NumClasses);
         GeneratorNetwork network = options.SampleShape.Length switch
         {
-            1 when options.SampleShape[0] > 0 => new MlpGeneratorNetwork(options.SampleShape[0], options.Hidden, options.Layers, options.LatentDim, options.MappingLayers, options.EmbeddingDim, options.NumClasses),
+            1 when options.SampleShape[0] > 0 => new MlpGeneratorNetwork(options.SampleShape[0], options.Hidden, options.Layers, options.LatentDim, options.MappingLayers, options.EmbeddingDim, options.NumClasses, options.FourierFeatures),
             3 when options.SampleShape.All(v => v > 0) && options.SampleShape[1] % 4 == 0 && options.SampleShape[2] % 4 == 0 =>
                 new ConvGeneratorNetwork(options.SampleShape[0], options.Channels, options.ChannelMult, options.LatentDim, options.MappingLayers, options.EmbeddingDim, options.NumClasses, options.OutputTanh),
             _ => throw new ArgumentException($"{NodeTypeName}: sample_shape must be [d] (points) or [channels, size, size] with sizes divisible by 4 (images), got [{string.Join(", ", options.SampleShape)}]."),

@@ -14,6 +14,9 @@ public sealed record DdganGeneratorOptions
     [Param("Residual blocks of the MLP generator (points).", Min = 1, Max = 32)]
     public int Layers { get; init; } = 3;
 
+    [Param("Octaves L of the positional encoding [x, sin(2^k π x), cos(2^k π x)], k < L, of x_t for the MLP generator (NeRF's; 0: raw x). Lets an MLP make sharp 2-D modes.", Min = 0, Max = 16)]
+    public int FourierFeatures { get; init; }
+
     [Param("Base channels c of the conv generator (images).", Min = 1, Max = 1024)]
     public int Channels { get; init; } = 16;
 

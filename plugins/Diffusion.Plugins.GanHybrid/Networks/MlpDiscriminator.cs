@@ -8,7 +8,8 @@ namespace Diffusion.Plugins.GanHybrid;
 /// <summary>
 /// The discriminator for points: e = time_proj(emb(t)), h = LReLU(input_proj([x_{t−1}, x_t])), per block
 /// h = h + LReLU(hidden_layers.i(h + e)) (LeakyReLU 0.2 as DDGAN's discriminators), logit = output_proj(h)
-/// [+ ⟨class_embedding(y), h⟩].
+/// [+ ⟨class_embedding(y), h⟩]. With <c>fourier_features</c> L &gt; 0 both points enter as their positional encodings
+/// (<see cref="FourierFeatures"/>).
 /// </summary>
 public sealed class MlpDiscriminator : Discriminator
 {
@@ -20,14 +21,16 @@ public sealed class MlpDiscriminator : Discriminator
     private readonly Linear output_proj;
     private readonly Embedding? class_embedding;
 #pragma warning restore IDE1006, SA1300
+    private readonly int fourierFeatures;
 
     /// <summary>Creates the network.</summary>
-    public MlpDiscriminator(int dataDim, int hidden, int layers, int embeddingDim, int numClasses)
+    public MlpDiscriminator(int dataDim, int hidden, int layers, int embeddingDim, int numClasses, int fourierFeatures)
         : base(nameof(MlpDiscriminator))
     {
+        this.fourierFeatures = fourierFeatures;
         time_features = new Timesteps(embeddingDim, flipSinToCos: false, downscaleFreqShift: 1);
         time_proj = nn.Linear(embeddingDim, hidden);
-        input_proj = nn.Linear(2 * dataDim, hidden);
+        input_proj = nn.Linear(2 * FourierFeatures.Width(dataDim, fourierFeatures), hidden);
         hidden_layers = new ModuleList<Linear>([.. Enumerable.Range(0, layers).Select(_ => nn.Linear(hidden, hidden))]);
         output_proj = nn.Linear(hidden, 1);
         class_embedding = numClasses > 0 ? nn.Embedding(numClasses + 1, hidden) : null;
@@ -39,7 +42,7 @@ public sealed class MlpDiscriminator : Discriminator
     {
         using var scope = NewDisposeScope();
         var e = time_proj.forward(time_features.forward(time).to(previous.dtype));
-        var h = nn.functional.leaky_relu(input_proj.forward(cat([previous, current], 1)), 0.2);
+        var h = nn.functional.leaky_relu(input_proj.forward(cat([FourierFeatures.Encode(previous, fourierFeatures), FourierFeatures.Encode(current, fourierFeatures)], 1)), 0.2);
         foreach (var layer in hidden_layers)
         {
             h = h + nn.functional.leaky_relu(layer.forward(h + e), 0.2);

@@ -32,6 +32,9 @@ public sealed record DdganTrainOptions
     [Param("Apply the R1 penalty every this many steps (lazy regularisation; 1: every step), with the same weight as DDGAN's lazy_reg.", Min = 1, Max = 100_000_000)]
     public int R1Every { get; init; } = 1;
 
+    [Param("Discriminator updates per generator update, each on a fresh batch (DDGAN: 1).", Min = 1, Max = 10)]
+    public int DSteps { get; init; } = 1;
+
     [Param("Decay of the exponential moving average of the generator (0: off); the output is the EMA generator when on (DDGAN: 0.9999 on CIFAR-10).", Min = 0, Max = 1)]
     public double EmaDecay { get; init; } = 0.999;
 
@@ -40,6 +43,9 @@ public sealed record DdganTrainOptions
 
     [Param("Residual blocks of the discriminator for points.", Min = 1, Max = 32)]
     public int DiscLayers { get; init; } = 3;
+
+    [Param("Octaves L of the positional encoding [x, sin(2^k π x), cos(2^k π x)], k < L, of the discriminator's two inputs for points (0: raw coordinates).", Min = 0, Max = 16)]
+    public int DiscFourierFeatures { get; init; }
 
     [Param("Base channels of the discriminator for images (widths c, 2c).", Min = 1, Max = 1024)]
     public int DiscChannels { get; init; } = 32;

@@ -12,10 +12,10 @@ namespace Diffusion.Plugins.GanHybrid;
 
 /// <summary>
 /// Adversarial training of a Denoising Diffusion GAN (Xiao, Kreis, Vahdat 2022, Sec. 3 and Algorithm 1; the authors'
-/// train_ddgan.py). Each step, from one CPU generator in this order: a data batch x_0; for the discriminator update
-/// timesteps t ~ U{0..T−1}, the pair noises ε₁, ε₂ (x_{t−1} ~ q(x_{t−1} | x_0), x_t ~ q(x_t | x_{t−1})), the latent z and
-/// the posterior noise; for the generator update new t, ε₁, ε₂, z and posterior noise with the same x_0 (as the authors
-/// reuse the batch). Discriminator loss: softplus(−D(x_{t−1}, x_t, t)) on real pairs plus softplus(D(x'_{t−1}, x_t, t))
+/// train_ddgan.py). Each step, from one CPU generator in this order: for each of the d_steps discriminator updates a data
+/// batch x_0, timesteps t ~ U{0..T−1}, the pair noises ε₁, ε₂ (x_{t−1} ~ q(x_{t−1} | x_0), x_t ~ q(x_t | x_{t−1})), the
+/// latent z and the posterior noise (R1 only on the first of them); for the generator update new t, ε₁, ε₂, z and
+/// posterior noise with the last x_0 (as the authors reuse the batch). Discriminator loss: softplus(−D(x_{t−1}, x_t, t)) on real pairs plus softplus(D(x'_{t−1}, x_t, t))
 /// on fake pairs x'_{t−1} ~ q(x_{t−1} | x_t, x̂_0 = G(x_t, z, t)), plus the R1 penalty γ/2 ‖∇_{x_{t−1}} D‖² on real pairs
 /// (Mescheder et al. 2018); generator loss: the non-saturating softplus(−D(x'_{t−1}, x_t, t)) (Goodfellow et al. 2014).
 /// Both with Adam (AdamW without decay); the generator's EMA is the output. One dispose scope per step.
@@ -42,7 +42,7 @@ public sealed class DdganTrainer
         /// <summary>Device of the training copies.</summary>
         public Device Device { get; init; } = CPU;
 
-        /// <summary>Step progress (loss_d, loss_g, r1, it_per_s).</summary>
+        /// <summary>Step progress (loss_d, loss_g, r1, d_real_acc, d_fake_acc, it_per_s).</summary>
         public IProgress<NodeProgress>? Progress { get; init; }
 
         /// <summary>Checked every step.</summary>
@@ -105,7 +105,7 @@ public sealed class DdganTrainer
             double factor = LearningRateFactor(step);
             SetLearningRate(optimizerG, options.LrG * factor);
             SetLearningRate(optimizerD, options.LrD * factor);
-            (double LossD, double LossG, double R1) losses;
+            StepLosses losses;
             using (NewDisposeScope())
             {
                 losses = Step(data, model, discriminator, posterior, scheduler, optimizerG, optimizerD, random, conditional, step % options.R1Every == 0, environment.Device);
@@ -127,6 +127,8 @@ public sealed class DdganTrainer
                 ["loss_d"] = losses.LossD,
                 ["loss_g"] = losses.LossG,
                 ["r1"] = losses.R1,
+                ["d_real_acc"] = losses.RealAccuracy,
+                ["d_fake_acc"] = losses.FakeAccuracy,
                 ["it_per_s"] = itPerSecond,
             }));
             if (environment.CheckpointPath is not null && options.CheckpointEvery > 0 && step % options.CheckpointEvery == 0)
@@ -149,15 +151,53 @@ public sealed class DdganTrainer
         return new Result(output, lossesD, lossesG, firstStep, seconds);
     }
 
-    private (double LossD, double LossG, double R1) Step(
+    /// <summary>One step's discriminator loss (without R1), generator loss, R1 term and D's accuracies: the share of real pairs with a positive logit and of fake pairs with a negative one (both 0.5 at chance).</summary>
+    private readonly record struct StepLosses(double LossD, double LossG, double R1, double RealAccuracy, double FakeAccuracy);
+
+    private StepLosses Step(
         IDataset data, DdganGenerator model, Discriminator discriminator, PosteriorCoefficients posterior, IScheduler scheduler,
         AdamW optimizerG, AdamW optimizerD, Generator random, bool conditional, bool regularise, Device device)
+    {
+        Tensor x0 = null!;
+        Tensor? labels = null;
+        StepLosses losses = default;
+        for (int k = 0; k < options.DSteps; k++)
+        {
+            (x0, labels, losses) = DiscriminatorStep(data, model, discriminator, posterior, scheduler, optimizerD, random, conditional, regularise && k == 0, device);
+        }
+
+        // Generator: fool D on fresh pairs of the last batch; D's parameters need no gradients here.
+        SetRequiresGrad(discriminator, false);
+        try
+        {
+            var (_, currentG, timeG) = Pair(x0, posterior, scheduler, random);
+            var latentG = randn([options.Batch, model.LatentDim], ScalarType.Float32, generator: random).to(device);
+            var posteriorNoiseG = randn(x0.shape, ScalarType.Float32, generator: random).to(device);
+            var modelTimeG = timeG.to(device);
+            var x0G = model.Generate(currentG, modelTimeG, latentG, labels);
+            var previousG = posterior.Sample(x0G, currentG, timeG, posteriorNoiseG);
+            var lossG = nn.functional.softplus(-discriminator.Forward(previousG, currentG, modelTimeG, labels)).mean();
+            optimizerG.zero_grad();
+            lossG.backward();
+            optimizerG.step();
+            return losses with { LossG = lossG.item<float>() };
+        }
+        finally
+        {
+            SetRequiresGrad(discriminator, true);
+        }
+    }
+
+    /// <summary>One discriminator update on a fresh batch; returns the batch (the generator update reuses the last one), D's loss, R1 term and accuracies.</summary>
+    private (Tensor X0, Tensor? Labels, StepLosses Losses) DiscriminatorStep(
+        IDataset data, DdganGenerator model, Discriminator discriminator, PosteriorCoefficients posterior, IScheduler scheduler,
+        AdamW optimizerD, Generator random, bool conditional, bool regularise, Device device)
     {
         var batch = data.Sample(options.Batch, random);
         var x0 = batch.Data.to(ScalarType.Float32, device);
         var labels = conditional ? batch.Labels!.to(ScalarType.Int64, device) : null;
 
-        // Discriminator: real pairs (x_{t−1}, x_t) against fake x'_{t−1} ~ q(x_{t−1} | x_t, G(x_t, z, t)).
+        // Real pairs (x_{t−1}, x_t) against fake x'_{t−1} ~ q(x_{t−1} | x_t, G(x_t, z, t)) with the same x_t.
         var (previous, current, time) = Pair(x0, posterior, scheduler, random);
         var latent = randn([options.Batch, model.LatentDim], ScalarType.Float32, generator: random).to(device);
         var posteriorNoise = randn(x0.shape, ScalarType.Float32, generator: random).to(device);
@@ -179,32 +219,15 @@ public sealed class DdganTrainer
             fakePrevious = posterior.Sample(x0Fake, current, time, posteriorNoise);
         }
 
-        var lossFake = nn.functional.softplus(discriminator.Forward(fakePrevious, current, modelTime, labels)).mean();
+        var dFake = discriminator.Forward(fakePrevious, current, modelTime, labels);
+        var lossFake = nn.functional.softplus(dFake).mean();
         var lossD = lossReal + lossFake + penalty;
         optimizerD.zero_grad();
         lossD.backward();
         optimizerD.step();
-
-        // Generator: fool D on fresh pairs; D's parameters need no gradients here.
-        SetRequiresGrad(discriminator, false);
-        try
-        {
-            var (_, currentG, timeG) = Pair(x0, posterior, scheduler, random);
-            var latentG = randn([options.Batch, model.LatentDim], ScalarType.Float32, generator: random).to(device);
-            var posteriorNoiseG = randn(x0.shape, ScalarType.Float32, generator: random).to(device);
-            var modelTimeG = timeG.to(device);
-            var x0G = model.Generate(currentG, modelTimeG, latentG, labels);
-            var previousG = posterior.Sample(x0G, currentG, timeG, posteriorNoiseG);
-            var lossG = nn.functional.softplus(-discriminator.Forward(previousG, currentG, modelTimeG, labels)).mean();
-            optimizerG.zero_grad();
-            lossG.backward();
-            optimizerG.step();
-            return ((lossReal + lossFake).item<float>(), lossG.item<float>(), penalty.item<float>());
-        }
-        finally
-        {
-            SetRequiresGrad(discriminator, true);
-        }
+        var losses = new StepLosses((lossReal + lossFake).item<float>(), 0, penalty.item<float>(),
+            (dReal.detach() > 0).to(ScalarType.Float32).mean().item<float>(), (dFake.detach() < 0).to(ScalarType.Float32).mean().item<float>());
+        return (x0, labels, losses);
     }
 
     /// <summary>t, then ε₁, ε₂ from <paramref name="random"/>; the pair (x_{t−1}, x_t) on x_0's device.</summary>
@@ -226,7 +249,7 @@ public sealed class DdganTrainer
     {
         var shape = generator.Options.SampleShape;
         Discriminator network = shape.Length == 1
-            ? new MlpDiscriminator(shape[0], options.DiscHidden, options.DiscLayers, options.DiscEmbeddingDim, generator.Info.NumClasses)
+            ? new MlpDiscriminator(shape[0], options.DiscHidden, options.DiscLayers, options.DiscEmbeddingDim, generator.Info.NumClasses, options.DiscFourierFeatures)
             : new ConvDiscriminator(shape[0], options.DiscChannels, options.DiscEmbeddingDim, generator.Info.NumClasses);
         using (var seeded = new Generator(unchecked((ulong)options.Seed + 1), CPU))
         {
@@ -240,6 +263,7 @@ public sealed class DdganTrainer
             ["disc_kind"] = shape.Length == 1 ? "mlp" : "conv",
             ["disc_hidden"] = options.DiscHidden.ToString(CultureInfo.InvariantCulture),
             ["disc_layers"] = options.DiscLayers.ToString(CultureInfo.InvariantCulture),
+            ["disc_fourier_features"] = options.DiscFourierFeatures.ToString(CultureInfo.InvariantCulture),
             ["disc_channels"] = options.DiscChannels.ToString(CultureInfo.InvariantCulture),
             ["disc_embedding_dim"] = options.DiscEmbeddingDim.ToString(CultureInfo.InvariantCulture),
         };

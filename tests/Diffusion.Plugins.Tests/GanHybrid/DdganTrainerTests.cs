@@ -119,6 +119,43 @@ public sealed class DdganTrainerTests : IDisposable
     }
 
     [Fact]
+    public void With_positional_encodings_and_two_discriminator_updates_a_resumed_run_still_equals_the_uninterrupted_run()
+    {
+        var generator = DdganGenerator.Create(Tiny with { FourierFeatures = 2 }, CPU);
+        var checkpoint = Path.Combine(folder, "ddgan-ff.safetensors");
+        var options = Quick with { Steps = 6, CheckpointEvery = 3, DSteps = 2, DiscFourierFeatures = 3 };
+
+        var uninterrupted = new DdganTrainer(options).Train(grid, generator, chain, new DdganTrainer.Environment());
+        new DdganTrainer(options with { Steps = 3 }).Train(grid, generator, chain, new DdganTrainer.Environment { CheckpointPath = checkpoint });
+        var resumed = new DdganTrainer(options).Train(grid, generator, chain, new DdganTrainer.Environment { ResumePath = checkpoint });
+        var oneUpdate = new DdganTrainer(options with { DSteps = 1 }).Train(grid, generator, chain, new DdganTrainer.Environment());
+
+        Weights(resumed.Generator).Exactly(Weights(uninterrupted.Generator)).Should().BeTrue();
+        resumed.DiscriminatorLosses.Should().Equal(uninterrupted.DiscriminatorLosses.Skip(3));
+        oneUpdate.DiscriminatorLosses.Should().NotEqual(uninterrupted.DiscriminatorLosses, "each extra discriminator update draws a fresh batch");
+        var reloaded = DdganGenerator.Load(checkpoint, CPU);
+        reloaded.Options.FourierFeatures.Should().Be(2, "the octaves are part of the stored architecture");
+        var otherOctaves = () => new DdganTrainer(options with { DiscFourierFeatures = 1 }).Train(grid, generator, chain, new DdganTrainer.Environment { ResumePath = checkpoint });
+        otherOctaves.Should().Throw<InvalidDataException>().WithMessage("*'disc_fourier_features' is '3' in the file but '1' now*");
+    }
+
+    [Fact]
+    public void Against_a_frozen_generator_the_discriminator_learns_to_tell_real_pairs_from_fake_ones()
+    {
+        // The check behind the pilot's diagnosis: with lr_g = 0 the generator never moves, so a discriminator that really
+        // sees (x_{t-1}, x_t, t) pairs and really steps must leave chance (accuracy 0.5 on both) on the sharp grid.
+        var reports = new List<NodeProgress>();
+        var options = Quick with { Steps = 150, Batch = 64, LrG = 0, LrD = 2e-3, DiscHidden = 32, DiscLayers = 2, DiscFourierFeatures = 2, EmaDecay = 0 };
+        var t1 = new DdganScheduler(new DdganSchedulerOptions { Steps = 1 });
+
+        new DdganTrainer(options).Train(grid, DdganGenerator.Create(Tiny, CPU), t1, new DdganTrainer.Environment { Progress = new Recording(reports.Add) });
+
+        var last = reports.TakeLast(20).ToList();
+        last.Average(r => (r.Values!["d_real_acc"] + r.Values["d_fake_acc"]) / 2).Should().BeGreaterThan(0.8);
+        last.Average(r => r.Values!["loss_d"]).Should().BeLessThan(2 * Math.Log(2) - 0.3, "a discriminator at chance has loss 2 ln 2");
+    }
+
+    [Fact]
     public void A_class_conditional_conv_generator_trains_with_r1_through_the_convolutions()
     {
         var images = new PatternDataset();
