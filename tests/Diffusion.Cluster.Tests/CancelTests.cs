@@ -44,6 +44,9 @@ public sealed class CancelTests
         var blockers = new[] { await harness.SubmitAsync(ClusterHarness.WaitPipeline(($"a-{tag}", 200, 50, "a.txt"))), await harness.SubmitAsync(ClusterHarness.WaitPipeline(($"b-{tag}", 200, 50, "b.txt"))) };
         var waiting = await harness.SubmitAsync(ClusterHarness.WaitPipeline(($"c-{tag}", 1, 1, "c.txt")));
         (await harness.GetRunAsync(waiting))["state"]!.GetValue<string>().Should().Be("queued");
+        var health = JsonNode.Parse(await harness.Client.GetStringAsync("/v1/health"))!;
+        (health["queued"]!.GetValue<int>() + health["running"]!.GetValue<int>()).Should().Be(3, "health counts the cluster's runs, not the front end's empty local queue");
+        health["queued"]!.GetValue<int>().Should().BeGreaterThanOrEqualTo(1);
 
         using var response = await harness.Client.DeleteAsync($"/v1/runs/{waiting}");
         response.StatusCode.Should().Be(HttpStatusCode.Accepted);

@@ -51,6 +51,9 @@ internal sealed class ClusterRunService(IClusterClient client, RunPipelineResolv
         return new RunSubmission(true, queued, ToRecord(snapshot));
     }
 
+    public Task<(int Queued, int Running)> CountsAsync(CancellationToken cancellationToken) =>
+        ClusterCalls.RetryAsync(() => Index.Counts(), cancellationToken);
+
     public async Task<RunRecord?> GetAsync(string runId, CancellationToken cancellationToken)
     {
         var snapshot = await ClusterCalls.RetryAsync(() => client.GetGrain<IRunGrain>(runId).Get(), cancellationToken).ConfigureAwait(false);

@@ -56,9 +56,10 @@ internal static class CatalogEndpoints
         }
     }
 
-    private static IResult Health(RunStore store, PluginInventory plugins, ActiveRuns active, IOptions<ServerOptions> options)
+    private static async Task<IResult> Health(IRunService runs, PluginInventory plugins, ActiveRuns active, IOptions<ServerOptions> options, CancellationToken cancellationToken)
     {
-        var (queued, running) = store.Counts();
+        // Through the run service, not the local store: a cluster front end's own queue is empty.
+        var (queued, running) = await runs.CountsAsync(cancellationToken).ConfigureAwait(false);
         var server = options.Value;
         return Results.Json(
             new HealthView("ok", typeof(CatalogEndpoints).Assembly.GetName().Version?.ToString() ?? "", queued, running, active.Count, server.Workers, server.MaxQueuedRuns, plugins.Loaded.Count, plugins.Failed.Count)

@@ -33,6 +33,9 @@ public interface IRunService
     /// passed without one (false). Never misses an event stored after the caller's last read.
     /// </summary>
     Task<bool> WaitForEventsAsync(string runId, long afterId, TimeSpan timeout, CancellationToken cancellationToken);
+
+    /// <summary>How many runs wait and how many execute, wherever they execute (for <c>/v1/health</c>).</summary>
+    Task<(int Queued, int Running)> CountsAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>What a submission got: accepted (with the run as stored), or refused because <paramref name="Queued"/> runs wait.</summary>

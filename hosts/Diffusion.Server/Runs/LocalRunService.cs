@@ -27,6 +27,8 @@ internal sealed class LocalRunService(RunStore store, QueueSignal signal, RunEve
 
     public Task<RunRecord?> GetAsync(string runId, CancellationToken cancellationToken) => Task.FromResult(store.Get(runId));
 
+    public Task<(int Queued, int Running)> CountsAsync(CancellationToken cancellationToken) => Task.FromResult(store.Counts());
+
     public Task<IReadOnlyList<RunRecord>> ListAsync(long? beforeSequence, int limit, RunState? state, CancellationToken cancellationToken) =>
         Task.FromResult(store.List(beforeSequence, limit, state));
 
