@@ -123,9 +123,8 @@ internal sealed class RunCommand : AsyncCommand<RunCommand.Settings>
 
     private static void ExitNow()
     {
-        Console.Out.Flush();
         Console.Error.WriteLine("Cancelled.");
-        Environment.Exit(ExitCodes.Cancelled);
+        ImmediateExit.Now(ExitCodes.Cancelled);
     }
 
     private static void PrintSummary(PipelineRunResult result, ValidatedPipeline pipeline)
