@@ -14,6 +14,7 @@ internal sealed class RunCommand : AsyncCommand<RunCommand.Settings>
 {
     /// <summary>How long running nodes get to observe cancellation before the process exits anyway.</summary>
     private static readonly TimeSpan CancelGrace = TimeSpan.FromMilliseconds(800);
+    private static readonly TimeSpan CancelDeadline = TimeSpan.FromSeconds(3);
 
     internal sealed class Settings : PipelineFileSettings
     {
@@ -69,6 +70,13 @@ internal sealed class RunCommand : AsyncCommand<RunCommand.Settings>
                 ExitNow();
             }
 
+            // Armed first, on its own thread: CI twice saw a cancelled CLI still alive 30 s after SIGINT (never reproduced
+            // alone), so whatever a cancellation callback or the end of the run may block on, the process ends by then.
+            new Thread(() =>
+            {
+                Thread.Sleep(CancelDeadline);
+                ExitNow();
+            }) { IsBackground = true, Name = "cancel deadline" }.Start();
             Console.Error.WriteLine("Cancelling (outputs already written are kept)...");
             cancel.Cancel();
 
