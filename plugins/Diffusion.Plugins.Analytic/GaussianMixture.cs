@@ -278,7 +278,7 @@ public sealed class GaussianMixture
         var s = sigma.to(torch.ScalarType.Float64, x.device).reshape(-1, 1, 1);
         var residual = x64.unsqueeze(1) - a * mu.unsqueeze(0);                 // [B, K, d]
         var rotated = torch.einsum("bkd,kde->bke", residual, vectors);          // Uᵀ (x − α μ)
-        var variance = a.square() * lambda.unsqueeze(0) + s.square();          // α² λ + σ²
+        var variance = (a * a * lambda.unsqueeze(0)) + (s * s);                 // α² λ + σ² (products, not square(): TorchSharp passes square() an implicit Scalar a concurrent finalizer can free mid-call)
         var logWeights = torch.tensor(weights, torch.ScalarType.Float64, x.device).log();
         var logComponent = logWeights.unsqueeze(0) - 0.5 * (rotated.square() / variance).sum(-1) - 0.5 * variance.log().sum(-1);
         return (logComponent, rotated / variance, vectors);
