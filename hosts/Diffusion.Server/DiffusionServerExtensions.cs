@@ -51,6 +51,7 @@ public static class DiffusionServerExtensions
         services.TryAddSingleton<PipelineCatalog>();
         services.TryAddSingleton<RunPipelineResolver>();
         services.TryAddSingleton<RunExecutor>();
+        services.TryAddSingleton<PipelineAttempt>();
         services.TryAddSingleton(TimeProvider.System);
         // The endpoints' run service; a cluster front end replaces it (hosts/Diffusion.Cluster).
         services.TryAddSingleton<IRunService, LocalRunService>();

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Diffusion.Cluster.Grains;
 using Diffusion.Cluster.Hosting;
+using Diffusion.Server.Tests;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
@@ -53,7 +54,7 @@ public sealed class ClusterHarness : IAsyncDisposable
         var builder = new InProcessTestClusterBuilder((short)silos);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.Services.AddClusterWorker(configuration).AddNodeType<ClusterWaitNode>();
+            silo.Services.AddClusterWorker(configuration).AddNodeType<WaitNode>();
             if (redis is null)
             {
                 silo.AddMemoryGrainStorage(ClusterStorage.Runs);
@@ -91,13 +92,13 @@ public sealed class ClusterHarness : IAsyncDisposable
                 web.Services.AddSingleton<IClusterClient>(cluster.Client);
                 web.Services.AddSingleton<IGrainFactory>(cluster.Client);
             },
-            (_, diffusion) => diffusion.AddNodeType<ClusterWaitNode>());
+            (_, diffusion) => diffusion.AddNodeType<WaitNode>());
         await app.StartAsync();
         var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new ClusterHarness(cluster, app, data, new Uri(address));
     }
 
-    /// <summary>A pipeline of <c>test.cluster_wait</c> nodes run one after the other: (text, steps, step ms, file) each.</summary>
+    /// <summary>A pipeline of <c>test.wait</c> nodes run one after the other: (text, steps, step ms, file) each.</summary>
     public static JsonObject WaitPipeline(params (string Text, int Steps, int StepMs, string Path)[] nodes)
     {
         var json = new JsonObject();
@@ -106,7 +107,7 @@ public sealed class ClusterHarness : IAsyncDisposable
         {
             json[$"wait{++index}"] = new JsonObject
             {
-                ["type"] = "test.cluster_wait",
+                ["type"] = "test.wait",
                 ["params"] = new JsonObject { ["steps"] = steps, ["step_ms"] = stepMs, ["text"] = text, ["path"] = path },
             };
         }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Diffusion.Server.Tests;
 
 namespace Diffusion.Cluster.Tests;
 
@@ -32,19 +33,19 @@ public sealed class SiloLossTests
         run["state"]!.GetValue<string>().Should().Be("succeeded", run.ToJsonString());
         run["attempts"]!.GetValue<int>().Should().Be(2);
 
-        var stream = await ServerEvents.ReadAllAsync(harness.Client, id);
+        var stream = await ServerEventStream.ReadAsync(harness.Client, id);
         stream.Select(e => e.Id).Should().BeInAscendingOrder().And.OnlyHaveUniqueItems();
         var starts = stream.Where(e => e.Kind == "started").ToList();
         starts.Should().HaveCount(2);
-        starts[1].Data["silo"]!.GetValue<string>().Should().NotBe(silo, "the second attempt runs on a silo that is alive");
-        stream.Should().Contain(e => e.Kind == "requeued" && e.Data["reason"]!.GetValue<string>().Contains(silo, StringComparison.Ordinal));
+        starts[1].Json["silo"]!.GetValue<string>().Should().NotBe(silo, "the second attempt runs on a silo that is alive");
+        stream.Should().Contain(e => e.Kind == "requeued" && e.Json["reason"]!.GetValue<string>().Contains(silo, StringComparison.Ordinal));
         var afterRequeue = stream.SkipWhile(e => e.Kind != "requeued").ToList();
-        afterRequeue.Should().Contain(e => e.Kind == "node" && e.Data["node"]!.GetValue<string>() == "wait1" && e.Data["status"]!.GetValue<string>() == "cached"
-            && e.Data["message"]!.GetValue<string>().Contains("earlier attempt", StringComparison.Ordinal));
+        afterRequeue.Should().Contain(e => e.Kind == "node" && e.Json["node"]!.GetValue<string>() == "wait1" && e.Json["status"]!.GetValue<string>() == "cached"
+            && e.Json["message"]!.GetValue<string>().Contains("earlier attempt", StringComparison.Ordinal));
         stream[^1].Kind.Should().Be("finished");
 
-        ClusterWaitNode.Starts[first].Should().Be(1, "the first node's file was restored, not computed again");
-        ClusterWaitNode.Starts[second].Should().Be(2, "the node the lost silo was running is run again");
+        WaitNode.Starts[first].Should().Be(1, "the first node's file was restored, not computed again");
+        WaitNode.Starts[second].Should().Be(2, "the node the lost silo was running is run again");
         (await harness.Client.GetStringAsync($"/v1/runs/{id}/outputs/first.txt")).Should().Be(first);
         (await harness.Client.GetStringAsync($"/v1/runs/{id}/outputs/second.txt")).Should().Be(second);
     }

@@ -1,3 +1,4 @@
+using Diffusion.Server.Tests;
 using Microsoft.Playwright;
 
 namespace Diffusion.Server.BrowserTests;
@@ -10,7 +11,7 @@ public sealed class WebPageTests(BrowserFixture browser) : IClassFixture<Browser
     [Fact]
     public async Task A_pipeline_picked_on_the_page_runs_with_the_edited_params_and_its_image_and_preview_render()
     {
-        await using var server = await PageServer.StartAsync();
+        await using var server = await ServerHost.StartAsync(builtInPlugins: true);
         var (page, errors) = await OpenAsync(server);
 
         await page.SelectOptionAsync("#pipeline-select", "mnist-digits");
@@ -50,7 +51,7 @@ public sealed class WebPageTests(BrowserFixture browser) : IClassFixture<Browser
     [Fact]
     public async Task A_param_out_of_range_is_refused_and_the_issue_shows_at_its_field()
     {
-        await using var server = await PageServer.StartAsync();
+        await using var server = await ServerHost.StartAsync(builtInPlugins: true);
         var (page, errors) = await OpenAsync(server);
 
         await page.SelectOptionAsync("#pipeline-select", "mnist-digits");
@@ -64,7 +65,7 @@ public sealed class WebPageTests(BrowserFixture browser) : IClassFixture<Browser
         errors.Where(e => !e.Contains("400", StringComparison.Ordinal)).Should().BeEmpty();
     }
 
-    private async Task<(IPage Page, List<string> Errors)> OpenAsync(PageServer server)
+    private async Task<(IPage Page, List<string> Errors)> OpenAsync(ServerHost server)
     {
         var page = await browser.Browser.NewPageAsync();
         var errors = new List<string>();
@@ -76,7 +77,7 @@ public sealed class WebPageTests(BrowserFixture browser) : IClassFixture<Browser
                 errors.Add(m.Text);
             }
         };
-        await page.GotoAsync(server.Address);
+        await page.GotoAsync(server.Client.BaseAddress!.ToString());
         await page.WaitForSelectorAsync("body[data-ready='true']", new() { Timeout = 20_000 });
         return (page, errors);
     }

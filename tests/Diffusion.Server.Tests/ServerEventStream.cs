@@ -1,11 +1,19 @@
 using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
 
 namespace Diffusion.Server.Tests;
 
 /// <summary>One server-sent event as read off the wire.</summary>
-public sealed record SseEvent(long Id, string Kind, string Data);
+public sealed record SseEvent(long Id, string Kind, string Data)
+{
+    /// <summary>The data parsed as the JSON object every event of the API carries.</summary>
+    public JsonObject Json => JsonNode.Parse(Data)!.AsObject();
+}
 
-/// <summary>Reads <c>GET /v1/runs/{id}/events</c> as a client would, optionally resuming with Last-Event-ID.</summary>
+/// <summary>
+/// Reads <c>GET /v1/runs/{id}/events</c> as a client would, optionally resuming with Last-Event-ID. Shared with the
+/// cluster tests (whose front end is this server) as a linked file.
+/// </summary>
 public static class ServerEventStream
 {
     public static async Task<List<SseEvent>> ReadAsync(HttpClient client, string runId, long? lastEventId = null, int? stopAfter = null)

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Diffusion.Cluster.Grains;
 using Diffusion.Contracts;
-using Diffusion.Core;
 using Diffusion.Server;
 using Diffusion.Server.Queue;
 using Diffusion.Server.Runs;
@@ -12,14 +11,13 @@ using Microsoft.Extensions.Options;
 namespace Diffusion.Cluster.Execution;
 
 /// <summary>
-/// Executes one attempt of a run on this silo, off the grain's thread: reads and validates the stored request again
-/// (as the server's workers do), runs it in a fresh folder of the shared data folder with the files of nodes earlier
-/// attempts completed put back, and says how it ended. Events go to the <see cref="AttemptLog"/>.
+/// Executes one attempt of a run on this silo, off the grain's thread, through the server's <see cref="PipelineAttempt"/>:
+/// in a fresh folder of the shared data folder with the files of nodes earlier attempts completed put back, and says how
+/// it ended. Events go to the <see cref="AttemptLog"/>.
 /// </summary>
 internal sealed partial class ClusterRunExecutor(
-    RunPipelineResolver resolver,
+    PipelineAttempt pipelineAttempt,
     RunFolders folders,
-    IPipelineRunner runner,
     IOptions<ServerOptions> serverOptions,
     IHostApplicationLifetime lifetime,
     ILogger<ClusterRunExecutor> logger)
@@ -35,78 +33,39 @@ internal sealed partial class ClusterRunExecutor(
         CancellationToken cancel,
         CancellationToken stopping)
     {
-        var options = serverOptions.Value;
-        using var timeLimit = new CancellationTokenSource(options.RunTimeLimit);
         // The silo's host stopping (a graceful stop, or a test killing an in-process silo) stops the attempt too: no
         // attempt outlives its silo to write into a folder that the next attempt of the run owns.
         using var silo = CancellationTokenSource.CreateLinkedTokenSource(stopping, lifetime.ApplicationStopping);
-        stopping = silo.Token;
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, cancel, timeLimit.Token);
         IReadOnlyList<string> modelKeys = [];
         try
         {
-            var resolved = resolver.Resolve(request);
-            if (resolved.Pipeline is null)
+            var attempt = await pipelineAttempt.RunAsync(
+                runId,
+                request,
+                new AttemptLogSink(log),
+                runOptions => runOptions with { PreviewInterval = null, Resume = new SharedNodeFiles(FileStore, completed, log) },
+                cancel,
+                silo.Token).ConfigureAwait(false);
+
+            if (attempt.Pipeline is null)
             {
-                return new AttemptOutcome(RunState.Failed, PipelineValidationException.Describe(resolved.Issues), IssuesJson(resolved.Issues), [], []);
+                return new AttemptOutcome(RunState.Failed, attempt.Error, IssuesJson(attempt.Issues), [], []);
             }
 
-            modelKeys = ModelKeys.Of(resolved.Pipeline);
-            var folder = folders.Fresh(runId);
-            var tracker = new AttemptTracker(resolved.Pipeline.Nodes.Count, options.ProgressInterval, log);
-            var runOptions = new RunOptions
-            {
-                RunId = runId,
-                Seed = request.Seed,
-                OutputDirectory = folder,
-                MaxParallelism = options.MaxParallelismPerRun,
-                UseCache = options.UseCache,
-                InputRoots = resolved.InputRoots,
-                PipelineFolderIsInputRoot = resolved.PipelineFolderIsInputRoot,
-                Resume = new SharedNodeFiles(FileStore, completed, log),
-            };
-
-            PipelineRunResult? result = null;
-            string? error = null;
-            IReadOnlyList<ValidationIssue> issues = [];
-            try
-            {
-                result = await runner.RunAsync(resolved.Pipeline, runOptions, new CallbackProgress<PipelineEvent>(tracker.On), linked.Token).ConfigureAwait(false);
-            }
-            catch (PipelineValidationException ex)
-            {
-                issues = ex.Issues;
-                error = ex.Message;
-            }
-            catch (OperationCanceledException) when (linked.IsCancellationRequested)
-            {
-                // Decided below from which source cancelled.
-            }
-
-            log.ProgressJson = tracker.ProgressJson();
-            if (stopping.IsCancellationRequested && !cancel.IsCancellationRequested && !timeLimit.IsCancellationRequested)
+            modelKeys = ModelKeys.Of(attempt.Pipeline);
+            log.ProgressJson = attempt.ProgressJson;
+            if (attempt.End == AttemptEnd.Interrupted)
             {
                 return new AttemptOutcome(null, "the silo stopped during the attempt", null, [], modelKeys);
             }
 
-            var outputs = folders.List(runId);
-            if (cancel.IsCancellationRequested)
+            var state = attempt.End switch
             {
-                return new AttemptOutcome(RunState.Cancelled, "cancelled by a client while it ran", null, outputs, modelKeys);
-            }
-
-            if (timeLimit.IsCancellationRequested)
-            {
-                return new AttemptOutcome(RunState.Failed, $"the run took longer than the server's time limit of {options.RunTimeLimit} (Server:RunTimeLimit) and was stopped", null, outputs, modelKeys);
-            }
-
-            if (result is { Status: RunStatus.Succeeded })
-            {
-                return new AttemptOutcome(RunState.Succeeded, null, null, outputs, modelKeys);
-            }
-
-            error ??= result is null ? "the run ended without a result" : string.Join(Environment.NewLine, result.Failures.Select(f => f.Message));
-            return new AttemptOutcome(RunState.Failed, error, issues.Count > 0 ? IssuesJson(issues) : null, outputs, modelKeys);
+                AttemptEnd.Succeeded => RunState.Succeeded,
+                AttemptEnd.Cancelled => RunState.Cancelled,
+                _ => RunState.Failed,
+            };
+            return new AttemptOutcome(state, attempt.Error, attempt.Issues.Count > 0 ? IssuesJson(attempt.Issues) : null, folders.List(runId), modelKeys);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

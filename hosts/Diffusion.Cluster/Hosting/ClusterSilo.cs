@@ -32,6 +32,7 @@ public static class ClusterSilo
         services.TryAddSingleton<PipelineCatalog>();
         services.TryAddSingleton<RunPipelineResolver>();
         services.TryAddSingleton<RunFolders>();
+        services.TryAddSingleton<PipelineAttempt>();
         services.TryAddSingleton<ClusterRunExecutor>();
         services.TryAddSingleton<WorkerSlots>();
         services.TryAddSingleton<LoadedModels>();

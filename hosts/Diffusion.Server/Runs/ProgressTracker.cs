@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Diffusion.Contracts;
-using Diffusion.Server.Queue;
 
 namespace Diffusion.Server.Runs;
 
@@ -12,9 +11,10 @@ namespace Diffusion.Server.Runs;
 /// a second; every other event is stored. A live client and one that reconnects see the same stored sequence.
 /// A step that carries a preview replaces the run's stored preview (only the latest is kept) and adds a
 /// <c>preview</c> event, at most once per <paramref name="previewInterval"/> per run whatever the nodes send.
+/// The events go to an <see cref="IRunEventSink"/>: the server's store, or a cluster attempt's log.
 /// Called from node threads, hence the lock.
 /// </summary>
-internal sealed class ProgressTracker(string runId, int nodeCount, TimeSpan interval, TimeSpan previewInterval, RunStore store, RunEventNotifier notifier)
+internal sealed class ProgressTracker(int nodeCount, TimeSpan interval, TimeSpan previewInterval, IRunEventSink sink)
 {
     private readonly Lock gate = new();
     private readonly Stopwatch sinceStep = Stopwatch.StartNew();
@@ -29,6 +29,7 @@ internal sealed class ProgressTracker(string runId, int nodeCount, TimeSpan inte
 
     public void On(PipelineEvent e)
     {
+        ArgumentNullException.ThrowIfNull(e);
         if (RunEvents.FromEngine(e) is not { } stream)
         {
             return;
@@ -53,8 +54,7 @@ internal sealed class ProgressTracker(string runId, int nodeCount, TimeSpan inte
                 {
                     anyPreview = true;
                     sincePreview.Restart();
-                    var version = store.SavePreview(runId, png.ToArray());
-                    store.AppendEvent(runId, RunEvents.Preview, RunEvents.PreviewOf(e, version, png.Length));
+                    sink.Preview(e, png);
                 }
 
                 var last = e.Step is { } s && e.Total is { } t && t > 0 && s >= t;
@@ -71,10 +71,8 @@ internal sealed class ProgressTracker(string runId, int nodeCount, TimeSpan inte
                 (node, step, total) = (e.NodeId, null, null);
             }
 
-            store.AppendEvent(runId, stream.Kind, stream.Data, ProgressJson());
+            sink.Append(stream.Kind, stream.Data, ProgressJson());
         }
-
-        notifier.Signal(runId);
     }
 
     /// <summary>The progress as stored on the run (and shown by <c>GET /v1/runs/{id}</c>).</summary>

@@ -1,36 +1,28 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Diffusion.Contracts;
-using Diffusion.Core;
 using Diffusion.Server.Queue;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Diffusion.Server.Runs;
 
 /// <summary>
-/// Executes one claimed run: reads and validates it again, runs it in a fresh output folder with its own cancellation
-/// (a client's cancel, the time limit, the server stopping), and records how it ended. A server that stops puts the run
-/// back in the queue instead of ending it.
+/// Executes one claimed run through a <see cref="PipelineAttempt"/> with its own cancel, stores its events, and records
+/// how it ended. A server that stops puts the run back in the queue instead of ending it.
 /// </summary>
 internal sealed partial class RunExecutor(
     RunStore store,
     RunEventNotifier notifier,
-    RunPipelineResolver resolver,
+    PipelineAttempt pipelineAttempt,
     RunFolders folders,
     ActiveRuns active,
     RunDurations durations,
-    IPipelineRunner runner,
-    IOptions<ServerOptions> serverOptions,
     ILogger<RunExecutor> logger)
 {
     /// <summary>Executes <paramref name="run"/> on <paramref name="device"/> (null: the engine's default device).</summary>
     public async Task ExecuteAsync(RunRecord run, string? device, CancellationToken stopping)
     {
-        var options = serverOptions.Value;
         using var cancel = new CancellationTokenSource();
-        using var timeLimit = new CancellationTokenSource(options.RunTimeLimit);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, cancel.Token, timeLimit.Token);
         active.Add(run.Id, cancel);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         try
@@ -50,46 +42,15 @@ internal sealed partial class RunExecutor(
 
             Append(run.Id, RunEvents.Started, started);
 
-            var resolved = resolver.Resolve(run.Request);
-            if (resolved.Pipeline is null)
-            {
-                End(run.Id, RunState.Failed, PipelineValidationException.Describe(resolved.Issues), [], null, resolved.Issues);
-                return;
-            }
+            var attempt = await pipelineAttempt.RunAsync(
+                run.Id,
+                run.Request,
+                new StoreEventSink(run.Id, store, notifier),
+                runOptions => runOptions with { Device = device },
+                cancel.Token,
+                stopping).ConfigureAwait(false);
 
-            var folder = folders.Fresh(run.Id);
-            var tracker = new ProgressTracker(run.Id, resolved.Pipeline.Nodes.Count, options.ProgressInterval, options.PreviewInterval, store, notifier);
-            var runOptions = new RunOptions
-            {
-                RunId = run.Id,
-                Seed = run.Request.Seed,
-                Device = device,
-                PreviewInterval = options.PreviewInterval > TimeSpan.Zero ? options.PreviewInterval : null,
-                OutputDirectory = folder,
-                MaxParallelism = options.MaxParallelismPerRun,
-                UseCache = options.UseCache,
-                InputRoots = resolved.InputRoots,
-                PipelineFolderIsInputRoot = resolved.PipelineFolderIsInputRoot,
-            };
-
-            PipelineRunResult? result = null;
-            IReadOnlyList<ValidationIssue> issues = [];
-            string? error = null;
-            try
-            {
-                result = await runner.RunAsync(resolved.Pipeline, runOptions, new CallbackProgress<PipelineEvent>(tracker.On), linked.Token).ConfigureAwait(false);
-            }
-            catch (PipelineValidationException ex)
-            {
-                issues = ex.Issues;
-                error = ex.Message;
-            }
-            catch (OperationCanceledException) when (linked.IsCancellationRequested)
-            {
-                // Decided below from which source cancelled.
-            }
-
-            if (stopping.IsCancellationRequested && !cancel.IsCancellationRequested && !timeLimit.IsCancellationRequested)
+            if (attempt.End == AttemptEnd.Interrupted)
             {
                 var requeued = RunEvents.Create(run.Id, RunEvents.Requeued);
                 requeued["reason"] = "the server stopped while the run was in progress; it runs again from the start when the server is back";
@@ -98,24 +59,15 @@ internal sealed partial class RunExecutor(
                 return;
             }
 
-            var outputs = folders.List(run.Id);
-            if (cancel.IsCancellationRequested)
+            // A run that never validated wrote nothing; any other keeps what its nodes wrote, whatever its end.
+            var outputs = attempt.Pipeline is null ? [] : folders.List(run.Id);
+            var state = attempt.End switch
             {
-                End(run.Id, RunState.Cancelled, "cancelled by a client while it ran", outputs, tracker.ProgressJson(), []);
-            }
-            else if (timeLimit.IsCancellationRequested)
-            {
-                End(run.Id, RunState.Failed, $"the run took longer than the server's time limit of {options.RunTimeLimit} (Server:RunTimeLimit) and was stopped", outputs, tracker.ProgressJson(), []);
-            }
-            else if (result is { Status: RunStatus.Succeeded })
-            {
-                End(run.Id, RunState.Succeeded, null, outputs, tracker.ProgressJson(), []);
-            }
-            else
-            {
-                error ??= result is null ? "the run ended without a result" : string.Join(Environment.NewLine, result.Failures.Select(f => f.Message));
-                End(run.Id, RunState.Failed, error, outputs, tracker.ProgressJson(), issues);
-            }
+                AttemptEnd.Succeeded => RunState.Succeeded,
+                AttemptEnd.Cancelled => RunState.Cancelled,
+                _ => RunState.Failed,
+            };
+            End(run.Id, state, attempt.Error, outputs, attempt.ProgressJson, attempt.Issues);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
