@@ -61,6 +61,13 @@ public sealed class SampleNode : NodeType<SampleNodeOptions>
             yield return issue;
         }
 
+        // A linked schedule input replaces the scheduler's own inference schedule, so its bound does not apply then.
+        if (context.LinksOf("schedule").Count == 0 && ComponentTraits.MaxSteps(context, "scheduler") is { } maxSteps && options.Steps > maxSteps)
+        {
+            yield return context.ParamIssue("steps",
+                $"steps is {options.Steps} but the linked scheduler has {maxSteps} training timesteps, the most inference steps it can make; set steps to at most {maxSteps} or raise the scheduler's num_train_timesteps.");
+        }
+
         if (options.Strength <= 0 || (options.Strength < 1 && context.LinksOf("source").Count == 0))
         {
             yield return context.ParamIssue("strength",

@@ -34,5 +34,21 @@ public sealed class DiscreteSchedulerNode : SchedulerNodeType<DiscreteSchedulerO
     }
 
     /// <inheritdoc />
+    protected override IReadOnlyDictionary<string, IReadOnlySet<string>> OutputTraits(DiscreteSchedulerOptions options, NodeValidationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var traits = base.OutputTraits(options, context);
+        if (!traits.TryGetValue("scheduler", out var features))
+        {
+            return traits;
+        }
+
+        // DiscreteScheduler refuses more inference steps than training timesteps when the sample node asks for its
+        // schedule; the trait lets the sample node say so at validation, before a training node ahead of it runs.
+        var withBound = new HashSet<string>(features, StringComparer.Ordinal) { ComponentTraits.OfMaxSteps(options.NumTrainTimesteps) };
+        return new Dictionary<string, IReadOnlySet<string>>(traits) { ["scheduler"] = withBound };
+    }
+
+    /// <inheritdoc />
     protected override IScheduler Create(DiscreteSchedulerOptions options) => new DiscreteScheduler(options);
 }

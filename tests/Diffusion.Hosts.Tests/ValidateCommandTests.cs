@@ -104,6 +104,18 @@ public sealed class ValidateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task More_sampling_steps_than_the_linked_schedule_has_timesteps_are_refused_at_validation()
+    {
+        // This once passed validation and failed only when the sample node ran, after every node before it.
+        var pipeline = Path.Combine(CliProcess.RepoRoot, "pipelines", "toy2d-sample.json");
+        var result = await CliProcess.RunAsync(folder, "validate", pipeline, "--set", "sample.steps=1001");
+
+        result.ExitCode.Should().Be(2, result.ToString());
+        result.Stderr.Should().Contain("/nodes/sample/params/steps").And.Contain("1000 training timesteps");
+        (await CliProcess.RunAsync(folder, "validate", pipeline, "--set", "sample.steps=1000")).ExitCode.Should().Be(0);
+    }
+
+    [Fact]
     public async Task Json_syntax_error_gives_line_and_column()
     {
         var path = Write("syntax.json", "{\n  \"version\": 1,\n  \"nodes\": {\n    \"x\": { \"type\": \"sample\" \n  }\n}\n");

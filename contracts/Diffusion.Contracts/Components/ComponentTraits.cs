@@ -20,6 +20,12 @@ public static class ComponentTraits
     /// <summary>The family of the element count of one sample (<c>sample_elements:784</c> for [1, 28, 28]), for estimates.</summary>
     public const string SampleElementsFamily = "sample_elements";
 
+    /// <summary>
+    /// The family of the most inference steps a scheduler accepts (<c>max_steps:1000</c> for a discrete schedule of
+    /// 1,000 training timesteps), so a consumer refuses more at validation rather than after the nodes before it ran.
+    /// </summary>
+    public const string MaxStepsFamily = "max_steps";
+
     /// <summary>The prefix of a need.</summary>
     public const string NeedPrefix = "needs:";
 
@@ -37,6 +43,27 @@ public static class ComponentTraits
     {
         ArgumentNullException.ThrowIfNull(shape);
         return $"{SampleElementsFamily}:{ResourceEstimate.Times([.. shape])}";
+    }
+
+    /// <summary>The trait of a scheduler that accepts at most <paramref name="steps"/> inference steps.</summary>
+    public static string OfMaxSteps(int steps) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{MaxStepsFamily}:{steps}");
+
+    /// <summary>The most inference steps what is linked to <paramref name="input"/> accepts, or null when it declares no bound.</summary>
+    public static int? MaxSteps(NodeValidationContext context, string input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var link in context.LinksOf(input))
+        {
+            foreach (var trait in link.Traits.Where(t => t.StartsWith(MaxStepsFamily + ":", StringComparison.Ordinal)))
+            {
+                if (int.TryParse(trait.AsSpan(MaxStepsFamily.Length + 1), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var steps))
+                {
+                    return steps;
+                }
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The element count of one sample declared by what is linked to <paramref name="input"/>, or null when unknown.</summary>
