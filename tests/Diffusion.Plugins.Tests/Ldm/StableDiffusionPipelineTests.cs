@@ -1,7 +1,6 @@
 using Diffusion.Contracts;
 using Diffusion.Core;
 using Diffusion.Plugins.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using static TorchSharp.torch;
 
 namespace Diffusion.Plugins.Tests.Ldm;
@@ -13,32 +12,18 @@ namespace Diffusion.Plugins.Tests.Ldm;
 /// </summary>
 public sealed class StableDiffusionPipelineTests : IDisposable
 {
-    private readonly string output = Directory.CreateTempSubdirectory("sd-pipelines-").FullName;
-    private readonly ServiceProvider services;
-    private readonly IPipelineRunner runner;
+    private readonly ShippedPipelineRunner pipelines = new();
     private readonly Xunit.Abstractions.ITestOutputHelper log;
 
-    public StableDiffusionPipelineTests(Xunit.Abstractions.ITestOutputHelper log)
-    {
-        this.log = log;
-        var collection = new ServiceCollection();
-        collection.AddLogging();
-        collection.AddDiffusion(o => o.PluginPaths.Add(BuiltPlugins()));
-        services = collection.BuildServiceProvider();
-        runner = services.GetRequiredService<IPipelineRunner>();
-    }
+    public StableDiffusionPipelineTests(Xunit.Abstractions.ITestOutputHelper log) => this.log = log;
 
-    public void Dispose()
-    {
-        services.Dispose();
-        Directory.Delete(output, recursive: true);
-    }
+    public void Dispose() => pipelines.Dispose();
 
     [Fact]
     public void The_shipped_onnx_folder_is_the_reference_fixture()
     {
         var fixture = Fixtures.RepositoryPath("onnx_sd_tiny");
-        var shipped = Path.Combine(Fixtures.Repository, "..", "..", "..", "pipelines", "models", "onnx-sd-tiny");
+        var shipped = Path.Combine(ShippedPipelineRunner.PipelinesFolder, "models", "onnx-sd-tiny");
         var files = Directory.GetFiles(fixture, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(fixture, f)).Order(StringComparer.Ordinal).ToList();
 
         Directory.GetFiles(shipped, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(shipped, f)).Order(StringComparer.Ordinal).Should().Equal(files);
@@ -60,7 +45,7 @@ public sealed class StableDiffusionPipelineTests : IDisposable
         log.WriteLine($"TorchSharp vs ONNX Runtime, 2 images 3x32x32, PNDM-20, guidance 7.5: relative L2 error {error:E2}, max abs difference {(onnxImages - torchImages).abs().max().item<float>():E2}");
         error.Should().BeLessThan(1e-3);
         ((torchImages[0] - torchImages[1]).abs().max().item<float>()).Should().BeGreaterThan(0.01f, "two prompts and two seeds give two images");
-        Directory.GetFiles(Path.Combine(output, "sd-onnx-txt2img"), "*.png").Should().HaveCount(2);
+        Directory.GetFiles(Path.Combine(pipelines.Output, "sd-onnx-txt2img"), "*.png").Should().HaveCount(2);
     }
 
     [Fact]
@@ -90,21 +75,5 @@ public sealed class StableDiffusionPipelineTests : IDisposable
     private async Task<Tensor> RunAsync(string file, params string[] overrides) =>
         (await RunResultAsync(file, overrides)).Output<Tensor>("decode", "images").clone();
 
-    private async Task<PipelineRunResult> RunResultAsync(string file, params string[] overrides)
-    {
-        var read = runner.ReadFile(Path.Combine(Fixtures.Repository, "..", "..", "..", "pipelines", file), overrides);
-        read.Issues.Should().BeEmpty();
-        var result = await runner.RunAsync(read.Pipeline!, new RunOptions { OutputDirectory = output, UseCache = false, Overwrite = true });
-        result.Failures.Should().BeEmpty();
-        return result;
-    }
-
-    /// <summary>The plugin folders the build wrote for this configuration (artifacts/plugins/&lt;Configuration&gt;).</summary>
-    private static string BuiltPlugins()
-    {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        var folder = Path.GetFullPath(Path.Combine(Fixtures.Repository, "..", "..", "..", "artifacts", "plugins", configuration));
-        Directory.Exists(folder).Should().BeTrue($"the test project builds the plugins into {folder}");
-        return folder;
-    }
+    private Task<PipelineRunResult> RunResultAsync(string file, params string[] overrides) => pipelines.RunAsync(file, overrides);
 }

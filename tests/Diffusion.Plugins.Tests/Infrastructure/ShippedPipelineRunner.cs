@@ -1,0 +1,56 @@
+using Diffusion.Contracts;
+using Diffusion.Core;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Diffusion.Plugins.Tests.Infrastructure;
+
+/// <summary>
+/// Runs the repository's shipped pipelines (pipelines/*.json, with their shipped models) by the engine with the built
+/// plugin folders, loaded as the CLI loads them, into a temporary output folder.
+/// </summary>
+public sealed class ShippedPipelineRunner : IDisposable
+{
+    private readonly string output = Directory.CreateTempSubdirectory("shipped-pipelines-").FullName;
+    private readonly ServiceProvider services;
+    private readonly IPipelineRunner runner;
+
+    public ShippedPipelineRunner()
+    {
+        var collection = new ServiceCollection();
+        collection.AddLogging();
+        collection.AddDiffusion(o => o.PluginPaths.Add(BuiltPlugins()));
+        services = collection.BuildServiceProvider();
+        runner = services.GetRequiredService<IPipelineRunner>();
+    }
+
+    /// <summary>The folder runs write into.</summary>
+    public string Output => output;
+
+    /// <summary>The repository's pipelines folder.</summary>
+    public static string PipelinesFolder => System.IO.Path.GetFullPath(System.IO.Path.Combine(Fixtures.Repository, "..", "..", "..", "pipelines"));
+
+    /// <summary>Runs pipelines/<paramref name="file"/> with <c>--set</c>-style overrides; fails the test on any issue or node failure.</summary>
+    public async Task<PipelineRunResult> RunAsync(string file, params string[] overrides)
+    {
+        var read = runner.ReadFile(System.IO.Path.Combine(PipelinesFolder, file), overrides);
+        read.Issues.Should().BeEmpty();
+        var result = await runner.RunAsync(read.Pipeline!, new RunOptions { OutputDirectory = output, UseCache = false, Overwrite = true });
+        result.Failures.Should().BeEmpty();
+        return result;
+    }
+
+    public void Dispose()
+    {
+        services.Dispose();
+        Directory.Delete(output, recursive: true);
+    }
+
+    /// <summary>The plugin folders the build wrote for this configuration (artifacts/plugins/&lt;Configuration&gt;).</summary>
+    private static string BuiltPlugins()
+    {
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        var folder = System.IO.Path.GetFullPath(System.IO.Path.Combine(Fixtures.Repository, "..", "..", "..", "artifacts", "plugins", configuration));
+        Directory.Exists(folder).Should().BeTrue($"the test project builds the plugins into {folder}");
+        return folder;
+    }
+}
