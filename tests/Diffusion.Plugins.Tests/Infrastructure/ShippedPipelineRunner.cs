@@ -39,6 +39,22 @@ public sealed class ShippedPipelineRunner : IDisposable
         return result;
     }
 
+    /// <summary>
+    /// Runs a pipeline document written by a test (into <see cref="Output"/>) whose paths point into the repository:
+    /// the repository is its input root.
+    /// </summary>
+    public async Task<PipelineRunResult> RunDocumentAsync(string name, string json)
+    {
+        var path = System.IO.Path.Combine(output, name);
+        await File.WriteAllTextAsync(path, json);
+        var read = runner.ReadFile(path);
+        read.Issues.Should().BeEmpty();
+        var repository = System.IO.Path.GetDirectoryName(PipelinesFolder)!;
+        var result = await runner.RunAsync(read.Pipeline!, new RunOptions { OutputDirectory = output, UseCache = false, Overwrite = true, InputRoots = [repository] });
+        result.Failures.Should().BeEmpty();
+        return result;
+    }
+
     public void Dispose()
     {
         services.Dispose();
