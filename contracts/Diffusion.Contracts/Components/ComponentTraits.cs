@@ -49,34 +49,23 @@ public static class ComponentTraits
     public static string OfMaxSteps(int steps) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{MaxStepsFamily}:{steps}");
 
     /// <summary>The most inference steps what is linked to <paramref name="input"/> accepts, or null when it declares no bound.</summary>
-    public static int? MaxSteps(NodeValidationContext context, string input)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        foreach (var link in context.LinksOf(input))
-        {
-            foreach (var trait in link.Traits.Where(t => t.StartsWith(MaxStepsFamily + ":", StringComparison.Ordinal)))
-            {
-                if (int.TryParse(trait.AsSpan(MaxStepsFamily.Length + 1), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var steps))
-                {
-                    return steps;
-                }
-            }
-        }
-
-        return null;
-    }
+    public static int? MaxSteps(NodeValidationContext context, string input) =>
+        FirstNumber(context, input, MaxStepsFamily) is { } steps ? (int)Math.Clamp(steps, 0, int.MaxValue) : null;
 
     /// <summary>The element count of one sample declared by what is linked to <paramref name="input"/>, or null when unknown.</summary>
-    public static long? SampleElements(NodeValidationContext context, string input)
+    public static long? SampleElements(NodeValidationContext context, string input) => FirstNumber(context, input, SampleElementsFamily);
+
+    /// <summary>The number of the first <c>family:number</c> trait of what is linked to <paramref name="input"/>, or null.</summary>
+    private static long? FirstNumber(NodeValidationContext context, string input, string family)
     {
         ArgumentNullException.ThrowIfNull(context);
         foreach (var link in context.LinksOf(input))
         {
-            foreach (var trait in link.Traits.Where(t => t.StartsWith(SampleElementsFamily + ":", StringComparison.Ordinal)))
+            foreach (var trait in link.Traits.Where(t => t.StartsWith(family + ":", StringComparison.Ordinal)))
             {
-                if (long.TryParse(trait.AsSpan(SampleElementsFamily.Length + 1), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var elements))
+                if (long.TryParse(trait.AsSpan(family.Length + 1), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var number))
                 {
-                    return elements;
+                    return number;
                 }
             }
         }
