@@ -9,6 +9,8 @@ Usage: cluster-demo.py BASE RUNS KILL_AFTER "pid:siloport ..." PIPELINE CLIENTS 
 """
 import collections, datetime, json, os, signal, sys, threading, time, urllib.error, urllib.request
 
+from latency import percentile
+
 base, runs, kill_after = sys.argv[1].rstrip("/"), int(sys.argv[2]), int(sys.argv[3])
 silo_pids = dict((int(port), int(pid)) for pid, port in (p.split(":") for p in sys.argv[4].split()))
 pipeline, clients, seed_param = sys.argv[5], int(sys.argv[6]), sys.argv[7]
@@ -149,7 +151,7 @@ workers = json.load(request("GET", "/v1/cluster/workers"))
 print("silos alive at the end: " + ", ".join(f"{w['silo']} ({w['completed']} runs ended there)" for w in workers))
 latencies = sorted(r["latency"] for r in results.values())
 if latencies:
-    print(f"submit-to-end latency p50 {latencies[len(latencies) // 2]:.2f} s, p99 {latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]:.2f} s")
+    print(f"submit-to-end latency p50 {percentile(latencies, 50):.2f} s, p99 {percentile(latencies, 99):.2f} s")
 executions = sorted(r["execution"] for r in results.values() if r["execution"] is not None)
 if executions:
     first_on_silo = {}

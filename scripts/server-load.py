@@ -7,6 +7,8 @@ latency, throughput, and every run that was lost or wrong. Usage: server-load.py
 """
 import json, sys, threading, time, urllib.request
 
+from latency import percentile
+
 base = sys.argv[1].rstrip("/")
 runs = int(sys.argv[2]) if len(sys.argv) > 2 else 200
 clients = int(sys.argv[3]) if len(sys.argv) > 3 else 20
@@ -72,10 +74,9 @@ threads = [threading.Thread(target=client) for _ in range(clients)]
 [t.join() for t in threads]
 wall = time.perf_counter() - began
 latencies.sort()
-pct = lambda p: latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))]
 print(f"runs {runs}, clients {clients}, finished {len(latencies)}, problems {len(problems)}")
 if latencies:
-    print(f"latency submit->end: p50 {pct(50):.2f} s, p99 {pct(99):.2f} s, max {latencies[-1]:.2f} s")
+    print(f"latency submit->end: p50 {percentile(latencies, 50):.2f} s, p99 {percentile(latencies, 99):.2f} s, max {latencies[-1]:.2f} s")
 print(f"wall {wall:.1f} s, throughput {len(latencies) / wall:.2f} runs/s")
 for run_id, wrong in problems[:20]:
     print("PROBLEM", run_id, "; ".join(wrong))
