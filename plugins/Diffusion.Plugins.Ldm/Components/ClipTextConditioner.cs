@@ -55,34 +55,13 @@ public sealed class ClipTextConditioner : IConditioner
     public Conditioning Encode(ConditionInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (input.Prompts is not { Count: > 0 } prompts)
-        {
-            throw new ArgumentException("conditioner.clip_text encodes text: the condition input has no prompts.", nameof(input));
-        }
-
-        return EncodePrompts(prompts);
+        return EncodePrompts(PromptBatches.Of(input.Prompts, "conditioner.clip_text"));
     }
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">The negative prompts are neither one nor one per batch item.</exception>
-    public Conditioning Unconditional(int batch, ConditionInput? negative = null)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
-        var prompts = negative?.Prompts;
-        if (prompts is null || prompts.Count == 0)
-        {
-            return EncodePrompts(Enumerable.Repeat("", batch).ToArray());
-        }
-
-        if (prompts.Count == 1)
-        {
-            return EncodePrompts(Enumerable.Repeat(prompts[0], batch).ToArray());
-        }
-
-        return prompts.Count == batch
-            ? EncodePrompts(prompts)
-            : throw new ArgumentException($"conditioner.clip_text: {prompts.Count} negative prompts for a batch of {batch}; give one, or one per prompt.", nameof(negative));
-    }
+    public Conditioning Unconditional(int batch, ConditionInput? negative = null) =>
+        EncodePrompts(PromptBatches.Unconditional(batch, negative?.Prompts, "conditioner.clip_text"));
 
     private Conditioning EncodePrompts(IReadOnlyList<string> prompts)
     {

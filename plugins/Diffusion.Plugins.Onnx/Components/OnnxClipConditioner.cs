@@ -54,33 +54,12 @@ public sealed class OnnxClipConditioner : IConditioner
     public Conditioning Encode(ConditionInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (input.Prompts is not { Count: > 0 } prompts)
-        {
-            throw new ArgumentException("conditioner.onnx_clip encodes text: the condition input has no prompts.", nameof(input));
-        }
-
-        return EncodePrompts(prompts);
+        return EncodePrompts(PromptBatches.Of(input.Prompts, "conditioner.onnx_clip"));
     }
 
     /// <inheritdoc />
-    public Conditioning Unconditional(int batch, ConditionInput? negative = null)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
-        var prompts = negative?.Prompts;
-        if (prompts is null || prompts.Count == 0)
-        {
-            return EncodePrompts(Enumerable.Repeat("", batch).ToArray());
-        }
-
-        if (prompts.Count == 1)
-        {
-            return EncodePrompts(Enumerable.Repeat(prompts[0], batch).ToArray());
-        }
-
-        return prompts.Count == batch
-            ? EncodePrompts(prompts)
-            : throw new ArgumentException($"conditioner.onnx_clip: {prompts.Count} negative prompts for a batch of {batch}; give one, or one per prompt.", nameof(negative));
-    }
+    public Conditioning Unconditional(int batch, ConditionInput? negative = null) =>
+        EncodePrompts(PromptBatches.Unconditional(batch, negative?.Prompts, "conditioner.onnx_clip"));
 
     private Conditioning EncodePrompts(IReadOnlyList<string> prompts)
     {
