@@ -9,7 +9,7 @@ Usage: cluster-demo.py BASE RUNS KILL_AFTER "pid:siloport ..." PIPELINE CLIENTS 
 """
 import collections, datetime, json, os, signal, sys, threading, time, urllib.error, urllib.request
 
-from latency import percentile
+from loadgen import percentile, run_clients
 
 base, runs, kill_after = sys.argv[1].rstrip("/"), int(sys.argv[2]), int(sys.argv[3])
 silo_pids = dict((int(port), int(pid)) for pid, port in (p.split(":") for p in sys.argv[4].split()))
@@ -18,7 +18,6 @@ extra_sets = sys.argv[8:]
 lock = threading.Lock()
 results, problems, ended = {}, [], [0]
 killed = {}
-next_run = iter(range(runs))
 
 
 def request(method, path, body=None, headers=None, timeout=600):
@@ -102,25 +101,14 @@ def one(i):
         maybe_kill()
 
 
-def client():
-    while True:
-        with lock:
-            i = next(next_run, None)
-        if i is None:
-            return
-        try:
-            one(i)
-        except Exception as e:  # a client error is a finding, not a crash of the demo
-            with lock:
-                problems.append((None, i, [f"{type(e).__name__}: {e}"]))
-                ended[0] += 1
+def failed(i, e):
+    # A client error is a finding, not a crash of the demo.
+    with lock:
+        problems.append((None, i, [f"{type(e).__name__}: {e}"]))
+        ended[0] += 1
 
 
-start = time.perf_counter()
-threads = [threading.Thread(target=client) for _ in range(clients)]
-for t in threads: t.start()
-for t in threads: t.join()
-wall = time.perf_counter() - start
+wall = run_clients(runs, clients, one, failed)
 
 listed = []
 before = None

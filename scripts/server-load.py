@@ -7,13 +7,12 @@ latency, throughput, and every run that was lost or wrong. Usage: server-load.py
 """
 import json, sys, threading, time, urllib.request
 
-from latency import percentile
+from loadgen import percentile, run_clients
 
 base = sys.argv[1].rstrip("/")
 runs = int(sys.argv[2]) if len(sys.argv) > 2 else 200
 clients = int(sys.argv[3]) if len(sys.argv) > 3 else 20
 latencies, problems, lock = [], [], threading.Lock()
-next_run = iter(range(runs))
 
 
 def request(method, path, body=None, headers=None):
@@ -55,24 +54,13 @@ def one(i):
             problems.append((run["id"], wrong))
 
 
-def client():
-    while True:
-        with lock:
-            i = next(next_run, None)
-        if i is None:
-            return
-        try:
-            one(i)
-        except Exception as e:  # a lost run is a finding, not a crash of the load test
-            with lock:
-                problems.append((f"run {i}", [repr(e)]))
+def lost(i, e):
+    # A lost run is a finding, not a crash of the load test.
+    with lock:
+        problems.append((f"run {i}", [repr(e)]))
 
 
-began = time.perf_counter()
-threads = [threading.Thread(target=client) for _ in range(clients)]
-[t.start() for t in threads]
-[t.join() for t in threads]
-wall = time.perf_counter() - began
+wall = run_clients(runs, clients, one, lost)
 latencies.sort()
 print(f"runs {runs}, clients {clients}, finished {len(latencies)}, problems {len(problems)}")
 if latencies:
