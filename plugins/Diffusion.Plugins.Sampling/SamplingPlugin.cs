@@ -4,7 +4,7 @@ namespace Diffusion.Plugins.Sampling;
 
 /// <summary>
 /// Entry point of the Sampling plugin: <c>sample</c>, the schedule nodes (<c>schedule</c>, <c>schedule.slice</c>,
-/// <c>schedule.split</c>), <c>scheduler.from_diffusers</c>, and <c>encode</c>/<c>decode</c> for latent diffusion.
+/// <c>schedule.split</c>), <c>scheduler.from_diffusers</c>, and <c>encode</c>/<c>decode</c> and <c>dataset.encode</c> for latent diffusion.
 /// </summary>
 public sealed class SamplingPlugin : IDiffusionPlugin
 {
@@ -19,5 +19,6 @@ public sealed class SamplingPlugin : IDiffusionPlugin
         registrar.AddNodeType(new SchedulerFromDiffusersNode());
         registrar.AddNodeType(new EncodeNode());
         registrar.AddNodeType(new DecodeNode());
+        registrar.AddNodeType(new EncodeDatasetNode());
     }
 }

@@ -9,7 +9,8 @@ namespace Diffusion.Plugins.GanHybrid;
 /// The DDGAN generator for images [batch, C, S, S]: a small UNet (two resolutions down, one middle block, two up, skip
 /// concatenation) whose group norms are modulated by the latent code w = mapping(z) (AdaGN, as the DDGAN NCSN++
 /// generator, Xiao et al. 2022), with the time (and class) embedding added in every block as in DDPM's UNet
-/// (Ho et al. 2020, App. B). Channels c·m₀, c·m₁, c·m₂ at S, S/2, S/4; S must be divisible by 4. The output is x̂_0,
+/// (Ho et al. 2020, App. B). Channels c·m₀, c·m₁, c·m₂ at S, ⌈S/2⌉, ⌈S/4⌉ (stride-2 convolutions with padding 1); S is at least 4 and may be odd, since
+/// each upsampling goes to its skip's exact size. The output is x̂_0,
 /// squashed by tanh when <c>output_tanh</c> (data in [−1, 1], the DDGAN default).
 /// </summary>
 public sealed class ConvGeneratorNetwork : GeneratorNetwork

@@ -29,6 +29,9 @@ public sealed class DdganGenerator : ITrainableDenoiser
     /// <summary>The largest sample size or channel multiplier params or a file may declare (a 4096-wide image is far past any use here).</summary>
     internal const int MaxMetadataDimension = 4096;
 
+    // The conv generator halves the size twice; below 4 its innermost level would be a single position or less.
+    internal const int MinImageSize = 4;
+
     private readonly GeneratorNetwork network;
 
     private DdganGenerator(DdganGeneratorOptions options, GeneratorNetwork network)
@@ -263,9 +266,9 @@ public sealed class DdganGenerator : ITrainableDenoiser
         GeneratorNetwork network = options.SampleShape.Length switch
         {
             1 when options.SampleShape[0] > 0 => new MlpGeneratorNetwork(options.SampleShape[0], options.Hidden, options.Layers, options.LatentDim, options.MappingLayers, options.EmbeddingDim, options.NumClasses, options.FourierFeatures),
-            3 when options.SampleShape.All(v => v > 0) && options.SampleShape[1] % 4 == 0 && options.SampleShape[2] % 4 == 0 =>
+            3 when options.SampleShape.All(v => v > 0) && options.SampleShape[1] >= MinImageSize && options.SampleShape[2] >= MinImageSize =>
                 new ConvGeneratorNetwork(options.SampleShape[0], options.Channels, options.ChannelMult, options.LatentDim, options.MappingLayers, options.EmbeddingDim, options.NumClasses, options.OutputTanh),
-            _ => throw new ArgumentException($"{NodeTypeName}: sample_shape must be [d] (points) or [channels, size, size] with sizes divisible by 4 (images), got [{string.Join(", ", options.SampleShape)}]."),
+            _ => throw new ArgumentException($"{NodeTypeName}: sample_shape must be [d] (points) or [channels, size, size] with sizes of at least {MinImageSize} (images), got [{string.Join(", ", options.SampleShape)}]."),
         };
         network.eval();
         return new DdganGenerator(options, network);

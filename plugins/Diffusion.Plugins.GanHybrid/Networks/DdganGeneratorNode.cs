@@ -54,9 +54,9 @@ public sealed class DdganGeneratorNode : NodeType<DdganGeneratorOptions>
         }
 
         if (options.SampleShape.Length is not (1 or 3) || options.SampleShape.Any(v => v is <= 0 or > DdganGenerator.MaxMetadataDimension)
-            || (options.SampleShape.Length == 3 && (options.SampleShape[1] % 4 != 0 || options.SampleShape[2] % 4 != 0)))
+            || (options.SampleShape.Length == 3 && (options.SampleShape[1] < DdganGenerator.MinImageSize || options.SampleShape[2] < DdganGenerator.MinImageSize)))
         {
-            yield return context.ParamIssue("sample_shape", $"sample_shape must be [d] for points or [channels, size, size] with sizes divisible by 4 for images, each at most {DdganGenerator.MaxMetadataDimension}, got [{string.Join(", ", options.SampleShape)}].");
+            yield return context.ParamIssue("sample_shape", $"sample_shape must be [d] for points or [channels, size, size] with sizes of at least {DdganGenerator.MinImageSize} for images, each at most {DdganGenerator.MaxMetadataDimension}, got [{string.Join(", ", options.SampleShape)}].");
         }
 
         if (options.ChannelMult.Length != 3 || options.ChannelMult.Any(v => v is <= 0 or > DdganGenerator.MaxMetadataDimension))

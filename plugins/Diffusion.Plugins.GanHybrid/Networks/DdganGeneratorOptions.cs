@@ -5,7 +5,7 @@ namespace Diffusion.Plugins.GanHybrid;
 /// <summary>Params of <c>denoiser.ddgan</c>; the architecture part is also stored as checkpoint metadata.</summary>
 public sealed record DdganGeneratorOptions
 {
-    [Param("Shape of one sample without the batch: [d] for points (MLP generator) or [channels, size, size] for images (conv UNet generator, size divisible by 4).")]
+    [Param("Shape of one sample without the batch: [d] for points (MLP generator) or [channels, size, size] for images (conv UNet generator, sizes of at least 4; odd sizes such as the 7 × 7 latents of the MNIST autoencoder work).")]
     public int[] SampleShape { get; init; } = [2];
 
     [Param("Width of the MLP generator's layers (points).", Min = 1, Max = 4096)]

@@ -155,17 +155,19 @@ public sealed class DdganTrainerTests : IDisposable
         last.Average(r => r.Values!["loss_d"]).Should().BeLessThan(2 * Math.Log(2) - 0.3, "a discriminator at chance has loss 2 ln 2");
     }
 
-    [Fact]
-    public void A_class_conditional_conv_generator_trains_with_r1_through_the_convolutions()
+    [Theory]
+    [InlineData(8)]
+    [InlineData(7)] // the side of MNIST's autoencoder latents: odd sizes go 7 → 4 → 2 and back to the skips' sizes
+    public void A_class_conditional_conv_generator_trains_with_r1_through_the_convolutions(int size)
     {
-        var images = new PatternDataset();
-        var conv = DdganGenerator.Create(new DdganGeneratorOptions { SampleShape = [1, 8, 8], Channels = 8, ChannelMult = [1, 1, 2], LatentDim = 4, EmbeddingDim = 8, NumClasses = 2, OutputTanh = true }, CPU);
+        var images = new PatternDataset(size);
+        var conv = DdganGenerator.Create(new DdganGeneratorOptions { SampleShape = [1, size, size], Channels = 8, ChannelMult = [1, 1, 2], LatentDim = 4, EmbeddingDim = 8, NumClasses = 2, OutputTanh = true }, CPU);
 
         var result = new DdganTrainer(Quick with { Steps = 2, Batch = 4, DiscChannels = 4, R1Gamma = 1 }).Train(images, conv, chain, new DdganTrainer.Environment());
 
         result.GeneratorLosses.Should().HaveCount(2).And.OnlyContain(l => double.IsFinite(l));
-        var sample = result.Generator.Forward(randn(3, 1, 8, 8), tensor(new[] { 3f, 3f, 3f }), new Contracts.Conditioning { ClassLabels = tensor(new long[] { 0, 1, 2 }) });
-        sample.shape.Should().Equal(3, 1, 8, 8);
+        var sample = result.Generator.Forward(randn(3, 1, size, size), tensor(new[] { 3f, 3f, 3f }), new Contracts.Conditioning { ClassLabels = tensor(new long[] { 0, 1, 2 }) });
+        sample.shape.Should().Equal(3, 1, size, size);
         sample.abs().max().item<float>().Should().BeLessThanOrEqualTo(1f, "output_tanh bounds x̂_0");
     }
 
@@ -203,7 +205,8 @@ public sealed class DdganTrainerTests : IDisposable
         Issues(node, new JsonObject { ["checkpoint_every"] = 10 }).Should().ContainSingle(i => i.Pointer == "/nodes/gan/params/checkpoint_every");
         Issues(node, new JsonObject { ["lr_d"] = 0.0 }).Should().ContainSingle(i => i.Pointer == "/nodes/gan/params/lr_d");
         Issues(node, new JsonObject { ["disc_embedding_dim"] = 7 }).Should().ContainSingle(i => i.Pointer == "/nodes/gan/params/disc_embedding_dim");
-        Issues(new DdganGeneratorNode(), new JsonObject { ["sample_shape"] = new JsonArray(1, 10, 10) }).Should().ContainSingle(i => i.Pointer == "/nodes/gan/params/sample_shape");
+        Issues(new DdganGeneratorNode(), new JsonObject { ["sample_shape"] = new JsonArray(1, 3, 3) }).Should().ContainSingle(i => i.Pointer == "/nodes/gan/params/sample_shape");
+        Issues(new DdganGeneratorNode(), new JsonObject { ["sample_shape"] = new JsonArray(4, 7, 7) }).Should().BeEmpty("odd sizes such as MNIST's 7 × 7 latents are valid");
         Issues(new DdganGeneratorNode(), new JsonObject { ["sample_shape"] = new JsonArray(2_000_000_000) }).Should().ContainSingle(i => i.Pointer == "/nodes/gan/params/sample_shape");
         Issues(node, new JsonObject { ["batch"] = 2_000_000_000 }).Should().ContainSingle(i => i.Pointer == "/nodes/gan/params/batch");
         Issues(node, new JsonObject()).Should().BeEmpty();
@@ -220,16 +223,16 @@ public sealed class DdganTrainerTests : IDisposable
         public void Report(NodeProgress value) => onReport(value);
     }
 
-    /// <summary>Two classes of 8×8 images (a bright left or right half), labelled.</summary>
-    private sealed class PatternDataset : IDataset
+    /// <summary>Two classes of size × size images (a bright left or right half), labelled.</summary>
+    private sealed class PatternDataset(int size = 8) : IDataset
     {
-        public DatasetInfo Info { get; } = new("patterns", [1, 8, 8], null, 2);
+        public DatasetInfo Info { get; } = new("patterns", [1, size, size], null, 2);
 
         public DataBatch Sample(int batchSize, torch.Generator generator)
         {
             var labels = randint(0, 2, [batchSize], dtype: ScalarType.Int64, generator: generator);
-            var columns = arange(8).reshape(1, 1, 1, 8).expand(batchSize, 1, 8, 8);
-            var left = (columns < 4).to(ScalarType.Float32);
+            var columns = arange(size).reshape(1, 1, 1, size).expand(batchSize, 1, size, size);
+            var left = (columns < size / 2).to(ScalarType.Float32);
             var chosen = where(labels.reshape(-1, 1, 1, 1) == 0, left, 1 - left);
             return new DataBatch((chosen * 2) - 1, labels);
         }

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Diffusion.Contracts;
 using Diffusion.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -53,6 +55,18 @@ public sealed class ShippedPipelineRunner : IDisposable
         var result = await runner.RunAsync(read.Pipeline!, new RunOptions { OutputDirectory = output, UseCache = false, Overwrite = true, InputRoots = [repository] });
         result.Failures.Should().BeEmpty();
         return result;
+    }
+
+    /// <summary>A node of a test-written pipeline document: params and inputs as anonymous objects, in the file's JSON form.</summary>
+    public static JsonObject Node(string type, object parameters, object? inputs = null)
+    {
+        var node = new JsonObject { ["type"] = type, ["params"] = JsonSerializer.SerializeToNode(parameters) };
+        if (inputs is not null)
+        {
+            node["inputs"] = JsonSerializer.SerializeToNode(inputs);
+        }
+
+        return node;
     }
 
     public void Dispose()

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Diffusion.Contracts;
 using Diffusion.Plugins.Tests.Infrastructure;
@@ -32,12 +31,12 @@ public sealed class ShippedTextModelTests(Xunit.Abstractions.ITestOutputHelper l
             ["version"] = 1,
             ["nodes"] = new JsonObject
             {
-                ["model"] = Node("model.diffusers", new { model = Path.Combine(models, "mnist-text") }),
-                ["prompts"] = Node("condition", new { prompts, count = prompts.Length }, new { conditioner = "model.conditioner" }),
-                ["sample"] = Node("sample", new { steps = 20, count = prompts.Length, seed = 3, guidance_scale = 3.0 },
+                ["model"] = ShippedPipelineRunner.Node("model.diffusers", new { model = Path.Combine(models, "mnist-text") }),
+                ["prompts"] = ShippedPipelineRunner.Node("condition", new { prompts, count = prompts.Length }, new { conditioner = "model.conditioner" }),
+                ["sample"] = ShippedPipelineRunner.Node("sample", new { steps = 20, count = prompts.Length, seed = 3, guidance_scale = 3.0 },
                     new { sampler = "model.sampler", denoiser = "model.denoiser", scheduler = "model.scheduler", conditioning = "prompts.conditioning", unconditional = "prompts.unconditional" }),
-                ["decode"] = Node("decode", new { }, new { encoder = "model.encoder", latents = "sample.samples" }),
-                ["eval"] = Node("eval.mnist_prompts", new { prompts, count = prompts.Length, classifier = Path.Combine(models, "mnist-classifier.safetensors"), data },
+                ["decode"] = ShippedPipelineRunner.Node("decode", new { }, new { encoder = "model.encoder", latents = "sample.samples" }),
+                ["eval"] = ShippedPipelineRunner.Node("eval.mnist_prompts", new { prompts, count = prompts.Length, classifier = Path.Combine(models, "mnist-classifier.safetensors"), data },
                     new { samples = "decode.images" }),
             },
         };
@@ -49,16 +48,5 @@ public sealed class ShippedTextModelTests(Xunit.Abstractions.ITestOutputHelper l
         metrics["digit_accuracy"].Should().BeGreaterThanOrEqualTo(0.9);
         metrics["thickness_match"].Should().BeGreaterThanOrEqualTo(0.7, "chance is about a third");
         metrics["slant_match"].Should().BeGreaterThanOrEqualTo(0.7, "chance is about a third");
-    }
-
-    private static JsonObject Node(string type, object parameters, object? inputs = null)
-    {
-        var node = new JsonObject { ["type"] = type, ["params"] = JsonSerializer.SerializeToNode(parameters) };
-        if (inputs is not null)
-        {
-            node["inputs"] = JsonSerializer.SerializeToNode(inputs);
-        }
-
-        return node;
     }
 }
