@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Diffusion.Cluster.Grains;
 using Diffusion.Contracts;
 using Diffusion.Server;
@@ -49,7 +48,7 @@ internal sealed partial class ClusterRunExecutor(
 
             if (attempt.Pipeline is null)
             {
-                return new AttemptOutcome(RunState.Failed, attempt.Error, IssuesJson(attempt.Issues), [], []);
+                return new AttemptOutcome(RunState.Failed, attempt.Error, RunEvents.IssuesJson(attempt.Issues), [], []);
             }
 
             modelKeys = ModelKeys.Of(attempt.Pipeline);
@@ -65,7 +64,7 @@ internal sealed partial class ClusterRunExecutor(
                 AttemptEnd.Cancelled => RunState.Cancelled,
                 _ => RunState.Failed,
             };
-            return new AttemptOutcome(state, attempt.Error, attempt.Issues.Count > 0 ? IssuesJson(attempt.Issues) : null, folders.List(runId), modelKeys);
+            return new AttemptOutcome(state, attempt.Error, RunEvents.IssuesJson(attempt.Issues), folders.List(runId), modelKeys);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -74,9 +73,6 @@ internal sealed partial class ClusterRunExecutor(
             return new AttemptOutcome(RunState.Failed, $"internal error of the worker ({ex.GetType().Name}): {ex.Message}", null, folders.List(runId), modelKeys);
         }
     }
-
-    private static System.Text.Json.Nodes.JsonNode? IssuesJson(IReadOnlyList<ValidationIssue> issues) =>
-        JsonSerializer.SerializeToNode(issues.Select(IssueView.From), ServerJson.Options);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Run {RunId} failed inside the worker")]
     private static partial void LogRunCrashed(ILogger logger, string runId, Exception exception);

@@ -257,25 +257,7 @@ internal sealed partial class RunGrain(
     private async Task EndAsync(RunState state, string? error, JsonNode? issues, IReadOnlyList<RunOutput> outputs)
     {
         Drain();
-        var kind = state switch
-        {
-            RunState.Succeeded => RunEvents.Finished,
-            RunState.Cancelled => RunEvents.Cancelled,
-            _ => RunEvents.Failed,
-        };
-        var data = RunEvents.Create(RunId, kind);
-        data["state"] = state.Name();
-        if (error is not null)
-        {
-            data["error"] = error;
-        }
-
-        if (issues is not null)
-        {
-            data["issues"] = issues.DeepClone();
-        }
-
-        data["outputs"] = System.Text.Json.JsonSerializer.SerializeToNode(outputs, ServerJson.Options);
+        var (kind, data) = RunEvents.End(RunId, state, error, issues, outputs);
         AddEvent(kind, data);
         State.State = state.Name();
         State.Error = error;

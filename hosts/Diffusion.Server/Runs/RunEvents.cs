@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Diffusion.Contracts;
+using Diffusion.Server.Queue;
 
 namespace Diffusion.Server.Runs;
 
@@ -30,6 +32,39 @@ internal static class RunEvents
         ["kind"] = kind,
         ["time"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
     };
+
+    /// <summary>
+    /// The terminal event of a run (finished, failed or cancelled by <paramref name="state"/>) with its state, error,
+    /// validation issues (as <see cref="IssuesJson"/> writes them) and outputs; the server and the cluster both end runs
+    /// with it, so a client reads the same event from either host.
+    /// </summary>
+    public static (string Kind, JsonObject Data) End(string runId, RunState state, string? error, JsonNode? issues, IReadOnlyList<RunOutput> outputs)
+    {
+        var kind = state switch
+        {
+            RunState.Succeeded => Finished,
+            RunState.Cancelled => Cancelled,
+            _ => Failed,
+        };
+        var data = Create(runId, kind);
+        data["state"] = state.Name();
+        if (error is not null)
+        {
+            data["error"] = error;
+        }
+
+        if (issues is not null)
+        {
+            data["issues"] = issues.DeepClone();
+        }
+
+        data["outputs"] = JsonSerializer.SerializeToNode(outputs, ServerJson.Options);
+        return (kind, data);
+    }
+
+    /// <summary>Validation issues as the API shows them, or null when there are none.</summary>
+    public static JsonNode? IssuesJson(IReadOnlyList<ValidationIssue> issues) =>
+        issues.Count == 0 ? null : JsonSerializer.SerializeToNode(issues.Select(IssueView.From), ServerJson.Options);
 
     /// <summary>The stream form of an engine event, or null for the engine's own run events (the server sends its own).</summary>
     public static (string Kind, JsonObject Data)? FromEngine(PipelineEvent e)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Diffusion.Contracts;
 using Diffusion.Server.Queue;
@@ -90,25 +89,7 @@ internal sealed partial class RunExecutor(
 
     private void End(string runId, RunState state, string? error, IReadOnlyList<RunOutput> outputs, string? progressJson, IReadOnlyList<ValidationIssue> issues)
     {
-        var kind = state switch
-        {
-            RunState.Succeeded => RunEvents.Finished,
-            RunState.Cancelled => RunEvents.Cancelled,
-            _ => RunEvents.Failed,
-        };
-        var data = RunEvents.Create(runId, kind);
-        data["state"] = state.Name();
-        if (error is not null)
-        {
-            data["error"] = error;
-        }
-
-        if (issues.Count > 0)
-        {
-            data["issues"] = JsonSerializer.SerializeToNode(issues.Select(IssueView.From), ServerJson.Options);
-        }
-
-        data["outputs"] = JsonSerializer.SerializeToNode(outputs, ServerJson.Options);
+        var (kind, data) = RunEvents.End(runId, state, error, RunEvents.IssuesJson(issues), outputs);
         store.Complete(runId, state, error, RunFolders.Serialize(outputs), progressJson, kind, data);
         notifier.Signal(runId);
     }
