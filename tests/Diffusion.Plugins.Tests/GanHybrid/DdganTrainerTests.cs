@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Diffusion.Contracts;
 using Diffusion.Plugins.GanHybrid;
+using Diffusion.Plugins.Sampling;
 using Diffusion.Plugins.Tests.Infrastructure;
 using Diffusion.Plugins.Tests.Toy2d;
 using Diffusion.Plugins.Toy2d;
@@ -35,27 +36,16 @@ public sealed class DdganTrainerTests : IDisposable
     }
 
     [Fact]
-    public void A_resumed_run_equals_the_uninterrupted_run_bit_for_bit()
+    public void A_resumed_run_equals_the_uninterrupted_run_bit_for_bit() =>
+        ResumedEqualsUninterrupted(grid, DdganGenerator.Create(Tiny, CPU), Quick with { Steps = 8, CheckpointEvery = 4, R1Every = 2, LrSchedule = "cosine" });
+
+    [Fact]
+    public void On_posterior_sampled_latents_a_resumed_run_still_equals_the_uninterrupted_run()
     {
-        var generator = DdganGenerator.Create(Tiny, CPU);
-        var checkpoint = Path.Combine(folder, "ddgan.safetensors");
-        var options = Quick with { Steps = 8, CheckpointEvery = 4, R1Every = 2, LrSchedule = "cosine" };
-
-        var uninterrupted = new DdganTrainer(options).Train(grid, generator, chain, new DdganTrainer.Environment());
-        using var stop = new CancellationTokenSource();
-        var interrupted = () => new DdganTrainer(options).Train(grid, generator, chain, new DdganTrainer.Environment
-        {
-            CheckpointPath = checkpoint,
-            CancellationToken = stop.Token,
-            Progress = new Recording(report => { if (report.Step == 4) { stop.Cancel(); } }),
-        });
-        interrupted.Should().Throw<OperationCanceledException>();
-        var resumed = new DdganTrainer(options).Train(grid, generator, chain, new DdganTrainer.Environment { ResumePath = checkpoint });
-
-        resumed.FirstStep.Should().Be(4);
-        resumed.DiscriminatorLosses.Should().Equal(uninterrupted.DiscriminatorLosses.Skip(4));
-        resumed.GeneratorLosses.Should().Equal(uninterrupted.GeneratorLosses.Skip(4));
-        Weights(resumed.Generator).Exactly(Weights(uninterrupted.Generator)).Should().BeTrue("the EMA generator continues identically");
+        // dataset.encode draws the posterior noise from the trainer's generator, so the checkpointed generator state covers it.
+        var latents = new EncodedDataset(new PatternDataset(8), new PoolingEncoder(), CPU, samplePosterior: true);
+        var conv = DdganGenerator.Create(new DdganGeneratorOptions { SampleShape = [2, 4, 4], Channels = 4, ChannelMult = [1, 1, 1], LatentDim = 4, EmbeddingDim = 8, NumClasses = 2, Seed = 1 }, CPU);
+        ResumedEqualsUninterrupted(latents, conv, Quick with { Steps = 6, Batch = 4, CheckpointEvery = 3, DiscChannels = 4 });
     }
 
     [Fact]
@@ -210,6 +200,27 @@ public sealed class DdganTrainerTests : IDisposable
         Issues(new DdganGeneratorNode(), new JsonObject { ["sample_shape"] = new JsonArray(2_000_000_000) }).Should().ContainSingle(i => i.Pointer == "/nodes/gan/params/sample_shape");
         Issues(node, new JsonObject { ["batch"] = 2_000_000_000 }).Should().ContainSingle(i => i.Pointer == "/nodes/gan/params/batch");
         Issues(node, new JsonObject()).Should().BeEmpty();
+    }
+
+    private void ResumedEqualsUninterrupted(IDataset data, DdganGenerator generator, DdganTrainOptions options)
+    {
+        var checkpoint = Path.Combine(folder, "ddgan.safetensors");
+        int half = options.CheckpointEvery;
+        var uninterrupted = new DdganTrainer(options).Train(data, generator, chain, new DdganTrainer.Environment());
+        using var stop = new CancellationTokenSource();
+        var interrupted = () => new DdganTrainer(options).Train(data, generator, chain, new DdganTrainer.Environment
+        {
+            CheckpointPath = checkpoint,
+            CancellationToken = stop.Token,
+            Progress = new Recording(report => { if (report.Step == half) { stop.Cancel(); } }),
+        });
+        interrupted.Should().Throw<OperationCanceledException>();
+        var resumed = new DdganTrainer(options).Train(data, generator, chain, new DdganTrainer.Environment { ResumePath = checkpoint });
+
+        resumed.FirstStep.Should().Be(half);
+        resumed.DiscriminatorLosses.Should().Equal(uninterrupted.DiscriminatorLosses.Skip(half));
+        resumed.GeneratorLosses.Should().Equal(uninterrupted.GeneratorLosses.Skip(half));
+        Weights(resumed.Generator).Exactly(Weights(uninterrupted.Generator)).Should().BeTrue("the EMA generator continues identically");
     }
 
     private static IEnumerable<ValidationIssue> Issues(INodeType node, JsonObject parameters) =>

@@ -46,22 +46,6 @@ public sealed class EncodeDatasetTests
         await act.Should().ThrowAsync<InvalidInputException>().WithMessage("*'latents'*points*[2]*image dataset*");
     }
 
-    /// <summary>A stand-in VAE: the latent mean is a 2× average pool on both channels, the posterior adds N(0, 0.1²).</summary>
-    private sealed class PoolingEncoder : IEncoder
-    {
-        public double ScalingFactor => 1;
-
-        public IReadOnlyList<long> LatentShape(IReadOnlyList<long> dataShape) => [2, dataShape[1] / 2, dataShape[2] / 2];
-
-        public Tensor Encode(Tensor data, torch.Generator? generator = null)
-        {
-            var mean = nn.functional.avg_pool2d(data, 2).repeat(1, 2, 1, 1);
-            return generator is null ? mean : mean + (0.1 * randn(mean.shape, generator: generator));
-        }
-
-        public Tensor Decode(Tensor latents) => throw new NotSupportedException();
-    }
-
     private sealed class LabelledImages : IDataset
     {
         public DatasetInfo Info { get; } = new("images", [1, 4, 4], 100, 3);
