@@ -162,24 +162,51 @@ def progressive(ds):
     return name, nodes
 
 
-def consistency(ds):
-    name = f"fewstep-{ds}-consistency"
-    nodes = base(ds) | teacher_nodes(ds)
+def consistency_nodes(nodes, rows, name, ds, teacher, label):
+    """Consistency distillation of `teacher` (Heun ODE steps, 40 Karras levels) and its rows at 1, 2 and 4 calls."""
     nodes["heun"] = {"type": "sampler.heun", "params": {}}
     nodes["cd"] = {"type": "train.consistency",
-                   "inputs": {"data": "data", "teacher": "teacher", "scheduler": "sched", "sampler": "heun"},
+                   "inputs": {"data": "data", "teacher": teacher, "scheduler": "sched", "sampler": "heun"},
                    "params": {"discretisation": 40, "steps": 3000, "batch": 256, "lr": 3e-4, "target_decay": 0.95,
                               "sigma_data": 0.5, "times_per_batch": 8, "grad_clip": 1.0, "seed": 0,
                               "checkpoint_path": f"{name}.safetensors", "label": "consistency distillation"}}
     nodes["cm"] = {"type": "sampler.consistency", "params": {}}
-    rows = ["cd.metrics"]
     for n in (1, 2, 4):
-        add_row(nodes, rows, name, ds, f"cm_{n}", f"consistency, {n} step{'s' if n > 1 else ''}",
+        add_row(nodes, rows, name, ds, f"cm_{n}", f"{label}, {n} step{'s' if n > 1 else ''}",
                 {"sampler": "cm", "denoiser": "cd.denoiser", "scheduler": "sched"}, n, plot=n == 4)
+
+
+def consistency(ds):
+    name = f"fewstep-{ds}-consistency"
+    nodes = base(ds) | teacher_nodes(ds)
+    rows = ["cd.metrics"]
+    consistency_nodes(nodes, rows, name, ds, "teacher", "consistency")
     table(nodes, rows, name, f"{DATASETS[ds]['shape']}: consistency distillation of the teacher (Heun ODE steps), multistep consistency sampling")
     return name, nodes
 
 
+def moons_consistency_v():
+    """Consistency distillation on moons from a v-prediction teacher trained here (the shipped moons MLP predicts
+    epsilon, whose x0 estimate x - sigma * eps multiplies its error by sigma up to 157 at the Karras levels): the
+    teacher's recipe is the grid teacher's (fewstep-teacher-2d.json) with fewer steps, then the same consistency
+    training as fewstep-moons-consistency.json, with the new teacher's DDIM rows at equal calls beside it."""
+    name = "fewstep-moons-consistency-v"
+    ds = "moons"
+    nodes = base(ds)
+    nodes["sched"] = SCHEDULER
+    nodes["net"] = {"type": "denoiser.mlp2d", "params": {"hidden": 256, "layers": 4, "time_embedding_dim": 64, "prediction": "v_prediction",
+                                                          "time_input": "timestep", "seed": 0}}
+    nodes["teacher"] = {"type": "train.denoising", "inputs": {"data": "data", "denoiser": "net", "scheduler": "sched"},
+                        "params": {"steps": 6000, "batch": 512, "lr": 2e-3, "lr_schedule": "cosine", "lr_warmup_steps": 300,
+                                   "lr_min_ratio": 0.05, "ema_decay": 0.999, "grad_clip": 1.0, "seed": 0, "checkpoint_every": 1000,
+                                   "checkpoint_path": f"{name}-teacher.safetensors", "label": "v-prediction teacher"}}
+    nodes["ddim"] = {"type": "sampler.ddim", "params": {"eta": 0.0, "clip_sample": False, "previous_timestep": "next"}}
+    rows = ["teacher.metrics", "cd.metrics"]
+    for n in (64, 4):
+        add_row(nodes, rows, name, ds, f"ddim_{n}", f"v teacher, DDIM-{n}", {"sampler": "ddim", "denoiser": "teacher.denoiser", "scheduler": "sched"}, n)
+    consistency_nodes(nodes, rows, name, ds, "teacher.denoiser", "consistency from the v teacher")
+    table(nodes, rows, name, "two_moons: consistency distillation from a v-prediction teacher (Heun ODE steps)")
+    return name, nodes
 
 
 def grid_shipped():
@@ -280,6 +307,32 @@ def mnist_progressive():
     return name, nodes
 
 
+def mnist_halvings():
+    """Two more halving rounds from the shipped 4-step student (models/mnist-fast-4.safetensors): 4 -> 2, then 2 -> 1,
+    each student the next round's teacher, so the 2- and 1-call rows each have their own student."""
+    name = "fewstep-mnist-halvings"
+    nodes = mnist_base()
+    nodes["student_4"] = {"type": "denoiser.unet2d", "params": {"pretrained": "models/mnist-fast-4.safetensors"}}
+    nodes["data"] = {"type": "dataset.mnist", "params": {"path": "../data/mnist"}}
+    nodes["ddim"] = {"type": "sampler.ddim", "params": {"eta": 0.0, "clip_sample": False, "previous_timestep": "next"}}
+    rows = []
+    teacher = "student_4"
+    for steps in (2, 1):
+        node = f"distill_{steps}"
+        nodes[node] = {"type": "train.distill",
+                       "inputs": {"data": "data", "teacher": teacher, "scheduler": "sched", "sampler": "ddim"},
+                       "params": {"teacher_steps": 2 * steps, "student_steps": steps, "steps_per_round": 800, "batch": 24, "lr": 1e-4,
+                                  "lr_schedule": "linear", "student_prediction": "v_prediction", "weighting": "truncated_snr",
+                                  "times_per_batch": 2, "label_dropout": 0.1, "grad_clip": 1.0, "seed": 0,
+                                  "checkpoint_every": 50, "checkpoint_path": f"{name}-{steps}.safetensors", "label": f"distill {2 * steps}->{steps}"}}
+        rows.append(f"{node}.metrics")
+        mnist_row(nodes, rows, f"student_{steps}", f"progressive student, {steps} step{'s' if steps > 1 else ''}",
+                  {"sampler": "ddim", "denoiser": f"{node}.denoiser", "scheduler": "sched"}, steps)
+        teacher = f"{node}.denoiser"
+    table(nodes, rows, name, f"MNIST: halving the shipped 4-step student to 2 and 1 steps, N = {MNIST_COUNT}")
+    return name, nodes
+
+
 def mnist_consistency():
     name = "fewstep-mnist-consistency"
     nodes = mnist_base()
@@ -321,7 +374,7 @@ def mnist_ddgan():
 MNIST_VAE = "models/mnist-text"   # the text-to-digit model's autoencoder: 28 × 28 images to [4, 7, 7] latents
 
 
-def mnist_latent_ddgan(beta_max=8.0):
+def mnist_latent_ddgan(beta_max=20.0):
     """DDGAN in the latent space of the shipped autoencoder (the issue's cheaper route): dataset.encode serves MNIST
     as latents, the generator and discriminator work on [4, 7, 7], decode turns samples into digits for eval.mnist.
     The reconstruction row (500 training images through the autoencoder) is the best FD-MNIST any latent model here can get."""
@@ -360,7 +413,8 @@ def write_all():
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pipelines")
     makers = [(make, ds) for ds in DATASETS for make in (baselines, ddgan, progressive, consistency)]
     makers += [(ddgan_t4_gentle, "grid")]
-    makers += [(make, None) for make in (grid_shipped, mnist_baselines, mnist_progressive, mnist_consistency, mnist_ddgan, mnist_latent_ddgan)]
+    makers += [(moons_consistency_v, None)]
+    makers += [(make, None) for make in (grid_shipped, mnist_baselines, mnist_progressive, mnist_halvings, mnist_consistency, mnist_ddgan, mnist_latent_ddgan)]
     for make, ds in makers:
         name, nodes = make(ds) if ds else make()
         with open(os.path.join(root, f"{name}.json"), "w", encoding="utf-8") as f:
