@@ -388,7 +388,7 @@ def mnist_latent_ddgan(beta_max=20.0):
                                                           "output_tanh": False, "seed": 0}},
              "train": {"type": "train.ddgan", "inputs": {"data": "latents.data", "generator": "gen", "scheduler": "chain"},
                        "params": {"steps": 12000, "batch": 64, "lr_g": 2e-4, "lr_d": 2e-4, "betas": [0.5, 0.9], "r1_gamma": 0.05,
-                                  "r1_every": 4, "ema_decay": 0.999, "disc_channels": 32, "disc_embedding_dim": 128, "seed": 0,
+                                  "r1_every": 4, "ema_decay": 0.999, "disc_channels": 32, "disc_embedding_dim": 128, "disc_minibatch_std": 4, "seed": 0,
                                   "checkpoint_every": 200, "checkpoint_path": f"{name}.safetensors", "label": "train latent DDGAN T=4"}},
              "ddgan": {"type": "sampler.ddgan", "params": {}},
              "export": {"type": "output.denoiser", "inputs": {"denoiser": "train.denoiser"}, "params": {"path": "mnist-latent-ddgan-4.safetensors"}},

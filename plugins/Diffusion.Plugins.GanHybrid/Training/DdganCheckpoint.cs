@@ -92,8 +92,8 @@ public static class DdganCheckpoint
 
         foreach (var (key, value) in state.Generator.Config.Concat(state.DiscriminatorConfig))
         {
-            // Checkpoints written before the positional encodings existed used raw coordinates (0 octaves).
-            var inFile = header.Metadata.TryGetValue(key, out var fileValue) ? fileValue : key is "fourier_features" or "disc_fourier_features" ? "0" : null;
+            // Checkpoints written before the positional encodings and the minibatch-std channel existed had neither (0).
+            var inFile = header.Metadata.TryGetValue(key, out var fileValue) ? fileValue : key is "fourier_features" or "disc_fourier_features" or "disc_minibatch_std" ? "0" : null;
             if (inFile != value)
             {
                 throw new InvalidDataException($"train.ddgan: '{path}' was written for a different setup: '{key}' is '{inFile ?? "absent"}' in the file but '{value}' now; link the same generator and keep the disc_* params to resume.");

@@ -50,6 +50,9 @@ public sealed record DdganTrainOptions
     [Param("Base channels of the discriminator for images (widths c, 2c).", Min = 1, Max = 1024)]
     public int DiscChannels { get; init; } = 32;
 
+    [Param("Group size of the image discriminator's minibatch standard deviation channel (Karras et al. 2018; the DDGAN discriminators use 4), which lets D see a generator that ignores z; 0: off.", Min = 0, Max = 64)]
+    public int DiscMinibatchStd { get; init; }
+
     [Param("Width of the discriminator's sinusoidal time embedding (even).", Min = 2, Max = 1024)]
     public int DiscEmbeddingDim { get; init; } = 64;
 

@@ -250,7 +250,7 @@ public sealed class DdganTrainer
         var shape = generator.Options.SampleShape;
         Discriminator network = shape.Length == 1
             ? new MlpDiscriminator(shape[0], options.DiscHidden, options.DiscLayers, options.DiscEmbeddingDim, generator.Info.NumClasses, options.DiscFourierFeatures)
-            : new ConvDiscriminator(shape[0], options.DiscChannels, options.DiscEmbeddingDim, generator.Info.NumClasses);
+            : new ConvDiscriminator(shape[0], options.DiscChannels, options.DiscEmbeddingDim, generator.Info.NumClasses, options.DiscMinibatchStd);
         using (var seeded = new Generator(unchecked((ulong)options.Seed + 1), CPU))
         {
             SeededInitialisation.Apply(network, seeded);
@@ -266,6 +266,7 @@ public sealed class DdganTrainer
             ["disc_fourier_features"] = options.DiscFourierFeatures.ToString(CultureInfo.InvariantCulture),
             ["disc_channels"] = options.DiscChannels.ToString(CultureInfo.InvariantCulture),
             ["disc_embedding_dim"] = options.DiscEmbeddingDim.ToString(CultureInfo.InvariantCulture),
+            ["disc_minibatch_std"] = shape.Length == 1 ? "0" : options.DiscMinibatchStd.ToString(CultureInfo.InvariantCulture),
         };
         return (network, config);
     }
