@@ -19,15 +19,13 @@ public sealed class LatentDdganTests : IDisposable
     [Fact]
     public async Task A_generator_of_the_autoencoders_latents_trains_and_its_samples_decode_to_digits_sized_images()
     {
-        var models = Path.Combine(ShippedPipelineRunner.PipelinesFolder, "models");
-        var data = Path.GetFullPath(Path.Combine(ShippedPipelineRunner.PipelinesFolder, "..", "data", "mnist"));
         var document = new JsonObject
         {
             ["version"] = 1,
             ["nodes"] = new JsonObject
             {
-                ["data"] = ShippedPipelineRunner.Node("dataset.mnist", new { path = data }),
-                ["vae"] = ShippedPipelineRunner.Node("encoder.autoencoder_kl", new { model = Path.Combine(models, "mnist-text") }),
+                ["data"] = ShippedPipelineRunner.Node("dataset.mnist", new { path = "../data/mnist" }),
+                ["vae"] = ShippedPipelineRunner.Node("encoder.autoencoder_kl", new { model = "models/mnist-text" }),
                 ["latents"] = ShippedPipelineRunner.Node("dataset.encode", new { sample = true }, new { data = "data", encoder = "vae.encoder" }),
                 ["chain"] = ShippedPipelineRunner.Node("scheduler.ddgan", new { steps = 2 }),
                 ["gen"] = ShippedPipelineRunner.Node("denoiser.ddgan", new { sample_shape = new[] { 4, 7, 7 }, channels = 4, channel_mult = new[] { 1, 1, 1 }, latent_dim = 4, embedding_dim = 8, num_classes = 10 }),

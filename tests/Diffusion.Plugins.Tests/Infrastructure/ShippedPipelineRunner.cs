@@ -42,8 +42,9 @@ public sealed class ShippedPipelineRunner : IDisposable
     }
 
     /// <summary>
-    /// Runs a pipeline document written by a test (into <see cref="Output"/>) whose paths point into the repository:
-    /// the repository is its input root.
+    /// Runs a pipeline document written by a test as if it stood in pipelines/ beside the shipped ones: its relative
+    /// paths (models/..., ../data/mnist) resolve there, and the repository is its input root. The document is written
+    /// into <see cref="Output"/> for the record.
     /// </summary>
     public async Task<PipelineRunResult> RunDocumentAsync(string name, string json)
     {
@@ -51,8 +52,9 @@ public sealed class ShippedPipelineRunner : IDisposable
         await File.WriteAllTextAsync(path, json);
         var read = runner.ReadFile(path);
         read.Issues.Should().BeEmpty();
+        var pipeline = read.Pipeline! with { SourcePath = System.IO.Path.Combine(PipelinesFolder, name) };
         var repository = System.IO.Path.GetDirectoryName(PipelinesFolder)!;
-        var result = await runner.RunAsync(read.Pipeline!, new RunOptions { OutputDirectory = output, UseCache = false, Overwrite = true, InputRoots = [repository] });
+        var result = await runner.RunAsync(pipeline, new RunOptions { OutputDirectory = output, UseCache = false, Overwrite = true, InputRoots = [repository] });
         result.Failures.Should().BeEmpty();
         return result;
     }

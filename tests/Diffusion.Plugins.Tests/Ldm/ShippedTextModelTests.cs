@@ -24,19 +24,17 @@ public sealed class ShippedTextModelTests(Xunit.Abstractions.ITestOutputHelper l
         var prompts = Enumerable.Range(0, 10).SelectMany(d => new[] { $"a thick {words[d]}", $"a {d} slanted to the right" })
             .Concat(Enumerable.Range(0, 10).SelectMany(d => new[] { $"a thin {d}", $"a {words[d]} slanted to the left" }))
             .ToArray();
-        var models = Path.Combine(ShippedPipelineRunner.PipelinesFolder, "models");
-        var data = Path.GetFullPath(Path.Combine(ShippedPipelineRunner.PipelinesFolder, "..", "data", "mnist"));
         var document = new JsonObject
         {
             ["version"] = 1,
             ["nodes"] = new JsonObject
             {
-                ["model"] = ShippedPipelineRunner.Node("model.diffusers", new { model = Path.Combine(models, "mnist-text") }),
+                ["model"] = ShippedPipelineRunner.Node("model.diffusers", new { model = "models/mnist-text" }),
                 ["prompts"] = ShippedPipelineRunner.Node("condition", new { prompts, count = prompts.Length }, new { conditioner = "model.conditioner" }),
                 ["sample"] = ShippedPipelineRunner.Node("sample", new { steps = 20, count = prompts.Length, seed = 3, guidance_scale = 3.0 },
                     new { sampler = "model.sampler", denoiser = "model.denoiser", scheduler = "model.scheduler", conditioning = "prompts.conditioning", unconditional = "prompts.unconditional" }),
                 ["decode"] = ShippedPipelineRunner.Node("decode", new { }, new { encoder = "model.encoder", latents = "sample.samples" }),
-                ["eval"] = ShippedPipelineRunner.Node("eval.mnist_prompts", new { prompts, count = prompts.Length, classifier = Path.Combine(models, "mnist-classifier.safetensors"), data },
+                ["eval"] = ShippedPipelineRunner.Node("eval.mnist_prompts", new { prompts, count = prompts.Length, classifier = "models/mnist-classifier.safetensors", data = "../data/mnist" },
                     new { samples = "decode.images" }),
             },
         };
