@@ -86,8 +86,12 @@ public sealed class DdganGenerator : ITrainableDenoiser
         var generator = Build(options);
         using (var seeded = new Generator((ulong)options.Seed, CPU))
         {
-            // Modulations start at zero so every norm starts as the plain norm.
-            SeededInitialisation.Apply(generator.network, seeded, name => name.Contains("modulations", StringComparison.Ordinal) || name.Contains(".style.", StringComparison.Ordinal));
+            // "identity": modulations start at zero so every norm starts as the plain norm; "random": they start like any
+            // linear layer, so z matters from the first step (the DDGAN code's AdaGN).
+            Func<string, bool>? zeroed = options.ModulationInit == "random"
+                ? null
+                : name => name.Contains("modulations", StringComparison.Ordinal) || name.Contains(".style.", StringComparison.Ordinal);
+            SeededInitialisation.Apply(generator.network, seeded, zeroed);
         }
 
         generator.network.to(device);

@@ -35,6 +35,9 @@ public sealed record DdganTrainOptions
     [Param("Discriminator updates per generator update, each on a fresh batch (DDGAN: 1).", Min = 1, Max = 10)]
     public int DSteps { get; init; } = 1;
 
+    [Param("Weight λ of the mode-seeking term (Mao et al. 2019, Eq. 3): the generator loss gets λ / (‖x̂_0(z₁) − x̂_0(z₂)‖₁ / ‖z₁ − z₂‖₁ + 10⁻⁵) for two latents on the same x_t, t and class, which rewards a generator whose output depends on z (one more generator pass per step; 0: off).", Min = 0)]
+    public double ModeSeeking { get; init; }
+
     [Param("Decay of the exponential moving average of the generator (0: off); the output is the EMA generator when on (DDGAN: 0.9999 on CIFAR-10).", Min = 0, Max = 1)]
     public double EmaDecay { get; init; } = 0.999;
 

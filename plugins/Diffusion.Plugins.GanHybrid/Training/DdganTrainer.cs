@@ -42,7 +42,7 @@ public sealed class DdganTrainer
         /// <summary>Device of the training copies.</summary>
         public Device Device { get; init; } = CPU;
 
-        /// <summary>Step progress (loss_d, loss_g, r1, d_real_acc, d_fake_acc, it_per_s).</summary>
+        /// <summary>Step progress (loss_d, loss_g, r1, d_real_acc, d_fake_acc, it_per_s, and z_spread with mode seeking on).</summary>
         public IProgress<NodeProgress>? Progress { get; init; }
 
         /// <summary>Checked every step.</summary>
@@ -122,7 +122,7 @@ public sealed class DdganTrainer
             }
 
             var itPerSecond = lossesD.Count / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
-            environment.Progress?.Report(new NodeProgress((int)step, options.Steps, null, new Dictionary<string, double>
+            var values = new Dictionary<string, double>
             {
                 ["loss_d"] = losses.LossD,
                 ["loss_g"] = losses.LossG,
@@ -130,7 +130,13 @@ public sealed class DdganTrainer
                 ["d_real_acc"] = losses.RealAccuracy,
                 ["d_fake_acc"] = losses.FakeAccuracy,
                 ["it_per_s"] = itPerSecond,
-            }));
+            };
+            if (!double.IsNaN(losses.ZSpread))
+            {
+                values["z_spread"] = losses.ZSpread;
+            }
+
+            environment.Progress?.Report(new NodeProgress((int)step, options.Steps, null, values));
             if (environment.CheckpointPath is not null && options.CheckpointEvery > 0 && step % options.CheckpointEvery == 0)
             {
                 DdganCheckpoint.Save(environment.CheckpointPath, state, step);
@@ -151,8 +157,8 @@ public sealed class DdganTrainer
         return new Result(output, lossesD, lossesG, firstStep, seconds);
     }
 
-    /// <summary>One step's discriminator loss (without R1), generator loss, R1 term and D's accuracies: the share of real pairs with a positive logit and of fake pairs with a negative one (both 0.5 at chance).</summary>
-    private readonly record struct StepLosses(double LossD, double LossG, double R1, double RealAccuracy, double FakeAccuracy);
+    /// <summary>One step's discriminator loss (without R1), generator loss (adversarial part), R1 term, D's accuracies (the share of real pairs with a positive logit and of fake pairs with a negative one; both 0.5 at chance) and, with mode seeking on, ‖Δx̂_0‖₁ / ‖Δz‖₁.</summary>
+    private readonly record struct StepLosses(double LossD, double LossG, double R1, double RealAccuracy, double FakeAccuracy, double ZSpread = double.NaN);
 
     private StepLosses Step(
         IDataset data, DdganGenerator model, Discriminator discriminator, PosteriorCoefficients posterior, IScheduler scheduler,
@@ -177,10 +183,23 @@ public sealed class DdganTrainer
             var x0G = model.Generate(currentG, modelTimeG, latentG, labels);
             var previousG = posterior.Sample(x0G, currentG, timeG, posteriorNoiseG);
             var lossG = nn.functional.softplus(-discriminator.Forward(previousG, currentG, modelTimeG, labels)).mean();
+            var objective = lossG;
+            double zSpread = double.NaN;
+            if (options.ModeSeeking > 0)
+            {
+                // Mode seeking (Mao et al. 2019, Eq. 3): a second latent on the same (x_t, t, y), drawn after every other
+                // draw of the step so that runs with the term off keep their random stream.
+                var latentG2 = randn([options.Batch, model.LatentDim], ScalarType.Float32, generator: random).to(device);
+                var x0G2 = model.Generate(currentG, modelTimeG, latentG2, labels);
+                var spread = (x0G - x0G2).abs().mean() / (latentG - latentG2).abs().mean();
+                objective = lossG + (options.ModeSeeking / (spread + 1e-5));
+                zSpread = spread.item<float>();
+            }
+
             optimizerG.zero_grad();
-            lossG.backward();
+            objective.backward();
             optimizerG.step();
-            return losses with { LossG = lossG.item<float>() };
+            return losses with { LossG = lossG.item<float>(), ZSpread = zSpread };
         }
         finally
         {

@@ -162,6 +162,42 @@ public sealed class DdganTrainerTests : IDisposable
     }
 
     [Fact]
+    public void A_conv_generator_with_identity_modulations_starts_blind_to_z_and_with_random_ones_does_not()
+    {
+        // z reaches the conv generator only through its AdaGN styles (the MLP also takes z at its input).
+        var options = new DdganGeneratorOptions { SampleShape = [2, 7, 7], Channels = 4, ChannelMult = [1, 1, 1], LatentDim = 4, EmbeddingDim = 8, NumClasses = 2, Seed = 1 };
+        long[] shape = [6, .. options.SampleShape.Select(v => (long)v)];
+        using var random = new torch.Generator(5, CPU);
+        var sample = randn(shape, generator: random);
+        var time = tensor(new long[] { 0, 1, 2, 3, 0, 1 });
+        var labels = tensor(new long[] { 0, 1, 0, 1, 2, 2 });
+        var (z1, z2) = (randn([6, options.LatentDim], generator: random), randn([6, options.LatentDim], generator: random));
+
+        double Spread(DdganGenerator g) => (g.Generate(sample, time, z1, labels) - g.Generate(sample, time, z2, labels)).abs().max().item<float>();
+
+        Spread(DdganGenerator.Create(options, CPU)).Should().Be(0, "identity modulations: every norm starts as the plain norm");
+        Spread(DdganGenerator.Create(options with { ModulationInit = "random" }, CPU)).Should().BeGreaterThan(1e-3, "random modulations let z change x̂_0 from the start");
+    }
+
+    [Fact]
+    public void Mode_seeking_reports_the_z_spread_and_widens_it()
+    {
+        // The same run with and without the term (Mao et al. 2019): the term must make x̂_0 depend more on z, and only a
+        // run with it reports z_spread.
+        var generator = DdganGenerator.Create(Tiny with { ModulationInit = "random" }, CPU);
+        var options = Quick with { Steps = 40, Batch = 32, EmaDecay = 0 };
+        var with = new List<NodeProgress>();
+        var without = new List<NodeProgress>();
+
+        var seeking = new DdganTrainer(options with { ModeSeeking = 2 }).Train(grid, generator, chain, new DdganTrainer.Environment { Progress = new Recording(with.Add) });
+        var plain = new DdganTrainer(options).Train(grid, generator, chain, new DdganTrainer.Environment { Progress = new Recording(without.Add) });
+
+        with.Should().OnlyContain(r => r.Values!.ContainsKey("z_spread") && double.IsFinite(r.Values["z_spread"]));
+        without.Should().OnlyContain(r => !r.Values!.ContainsKey("z_spread"));
+        ZSpread(seeking.Generator).Should().BeGreaterThan(1.5 * ZSpread(plain.Generator));
+    }
+
+    [Fact]
     public async Task The_node_reports_both_losses_every_step_and_passes_the_scheduler_on()
     {
         using var context = new TestNodeContext("gan", new JsonObject { ["steps"] = 3, ["batch"] = 8, ["disc_hidden"] = 8, ["disc_layers"] = 1, ["disc_embedding_dim"] = 8 })
@@ -225,6 +261,17 @@ public sealed class DdganTrainerTests : IDisposable
 
     private static IEnumerable<ValidationIssue> Issues(INodeType node, JsonObject parameters) =>
         ParamRules.Check("gan", node.Descriptor, parameters).Concat(node.Validate(new NodeValidationContext("gan", parameters, ".")));
+
+    // ‖x̂_0(z₁) − x̂_0(z₂)‖₁ / ‖z₁ − z₂‖₁ on fixed points of the grid at every level, as the trainer's z_spread.
+    private static double ZSpread(DdganGenerator generator)
+    {
+        using var random = new torch.Generator(11, CPU);
+        var sample = randn([256, 2], generator: random) * 2;
+        var time = randint(0, 4, [256], dtype: ScalarType.Int64, generator: random);
+        var (z1, z2) = (randn([256, generator.LatentDim], generator: random), randn([256, generator.LatentDim], generator: random));
+        using var noGrad = no_grad();
+        return ((generator.Generate(sample, time, z1, null) - generator.Generate(sample, time, z2, null)).abs().mean() / (z1 - z2).abs().mean()).item<float>();
+    }
 
     private static Tensor Weights(ITrainableDenoiser denoiser) =>
         cat(denoiser.Network.state_dict().Values.Select(t => t.flatten()).ToList(), 0);
