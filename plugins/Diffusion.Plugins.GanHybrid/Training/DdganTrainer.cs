@@ -42,7 +42,7 @@ public sealed class DdganTrainer
         /// <summary>Device of the training copies.</summary>
         public Device Device { get; init; } = CPU;
 
-        /// <summary>Step progress (loss_d, loss_g, r1, d_real_acc, d_fake_acc, it_per_s, and z_spread with mode seeking on).</summary>
+        /// <summary>Step progress (loss_d, loss_g, r1, d_real_acc, d_fake_acc, d_logit_sd, it_per_s, and z_spread with mode seeking on).</summary>
         public IProgress<NodeProgress>? Progress { get; init; }
 
         /// <summary>Checked every step.</summary>
@@ -129,6 +129,7 @@ public sealed class DdganTrainer
                 ["r1"] = losses.R1,
                 ["d_real_acc"] = losses.RealAccuracy,
                 ["d_fake_acc"] = losses.FakeAccuracy,
+                ["d_logit_sd"] = losses.LogitSpread,
                 ["it_per_s"] = itPerSecond,
             };
             if (!double.IsNaN(losses.ZSpread))
@@ -157,8 +158,8 @@ public sealed class DdganTrainer
         return new Result(output, lossesD, lossesG, firstStep, seconds);
     }
 
-    /// <summary>One step's discriminator loss (without R1), generator loss (adversarial part), R1 term, D's accuracies (the share of real pairs with a positive logit and of fake pairs with a negative one; both 0.5 at chance) and, with mode seeking on, ‖Δx̂_0‖₁ / ‖Δz‖₁.</summary>
-    private readonly record struct StepLosses(double LossD, double LossG, double R1, double RealAccuracy, double FakeAccuracy, double ZSpread = double.NaN);
+    /// <summary>One step's discriminator loss (without R1), generator loss (adversarial part), R1 term, D's accuracies (the share of real pairs with a positive logit and of fake pairs with a negative one; both 0.5 at chance), the standard deviation of D's logits over the step's real and fake pairs (near 0: D has become a constant and gives the generator no signal) and, with mode seeking on, ‖Δx̂_0‖₁ / ‖Δz‖₁.</summary>
+    private readonly record struct StepLosses(double LossD, double LossG, double R1, double RealAccuracy, double FakeAccuracy, double LogitSpread, double ZSpread = double.NaN);
 
     private StepLosses Step(
         IDataset data, DdganGenerator model, Discriminator discriminator, PosteriorCoefficients posterior, IScheduler scheduler,
@@ -245,7 +246,8 @@ public sealed class DdganTrainer
         lossD.backward();
         optimizerD.step();
         var losses = new StepLosses((lossReal + lossFake).item<float>(), 0, penalty.item<float>(),
-            (dReal.detach() > 0).to(ScalarType.Float32).mean().item<float>(), (dFake.detach() < 0).to(ScalarType.Float32).mean().item<float>());
+            (dReal.detach() > 0).to(ScalarType.Float32).mean().item<float>(), (dFake.detach() < 0).to(ScalarType.Float32).mean().item<float>(),
+            cat([dReal.detach(), dFake.detach()]).std().item<float>());
         return (x0, labels, losses);
     }
 

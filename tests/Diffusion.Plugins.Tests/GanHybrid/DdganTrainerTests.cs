@@ -143,6 +143,7 @@ public sealed class DdganTrainerTests : IDisposable
         var last = reports.TakeLast(20).ToList();
         last.Average(r => (r.Values!["d_real_acc"] + r.Values["d_fake_acc"]) / 2).Should().BeGreaterThan(0.8);
         last.Average(r => r.Values!["loss_d"]).Should().BeLessThan(2 * Math.Log(2) - 0.3, "a discriminator at chance has loss 2 ln 2");
+        last.Average(r => r.Values!["d_logit_sd"]).Should().BeGreaterThan(10 * reports.Take(5).Average(r => r.Values!["d_logit_sd"]), "a discriminator that tells pairs apart spreads its logits");
     }
 
     [Theory]
