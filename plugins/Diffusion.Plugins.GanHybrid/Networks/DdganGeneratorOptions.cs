@@ -32,7 +32,7 @@ public sealed record DdganGeneratorOptions
     [Param("Width of the sinusoidal time embedding (even); for the conv generator also the width of w.", Min = 2, Max = 1024)]
     public int EmbeddingDim { get; init; } = 64;
 
-    [Param("How the z-modulation layers start: identity (weights 0, so every norm starts as the plain norm, and the conv generator, which sees z only through them, ignores z until they learn) or random (PyTorch's default init, as the DDGAN code's AdaGN: z changes x̂_0 from the first step, which keeps a class-conditional generator from settling on one sample per class).", Choices = ["identity", "random"])]
+    [Param("How the z-modulation layers start: identity (weights 0, so every norm starts as the plain norm, and the conv generator, which sees z only through them, ignores z until they learn) or random (PyTorch's default init, as the DDGAN code's AdaGN: z changes x̂_0 from the first step; the MNIST latent DDGAN of docs/fewstep.md uses it).", Choices = ["identity", "random"])]
     public string ModulationInit { get; init; } = "identity";
 
     [Param("Number of classes to condition on (0: unconditional); label num_classes is the null label.", Min = 0, Max = 100000)]
