@@ -83,6 +83,12 @@ public sealed class DdganGenerator : ITrainableDenoiser
     /// <summary>A freshly initialised generator (weights from <see cref="DdganGeneratorOptions.Seed"/>) on <paramref name="device"/>.</summary>
     public static DdganGenerator Create(DdganGeneratorOptions options, Device device)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.ModulationInit is not ("identity" or "random"))
+        {
+            throw new ArgumentException($"denoiser.ddgan: modulation_init must be 'identity' or 'random', got '{options.ModulationInit}'.", nameof(options));
+        }
+
         var generator = Build(options);
         using (var seeded = new Generator((ulong)options.Seed, CPU))
         {

@@ -178,6 +178,8 @@ public sealed class DdganTrainerTests : IDisposable
 
         Spread(DdganGenerator.Create(options, CPU)).Should().Be(0, "identity modulations: every norm starts as the plain norm");
         Spread(DdganGenerator.Create(options with { ModulationInit = "random" }, CPU)).Should().BeGreaterThan(1e-3, "random modulations let z change x̂_0 from the start");
+        var misspelt = () => DdganGenerator.Create(options with { ModulationInit = "randon" }, CPU);
+        misspelt.Should().Throw<ArgumentException>().WithMessage("*modulation_init*'identity' or 'random'*'randon'*");
     }
 
     [Fact]
