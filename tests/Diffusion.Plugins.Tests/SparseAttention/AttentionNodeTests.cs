@@ -114,7 +114,9 @@ public sealed class AttentionNodeTests
         ["attention_head_dim"] = 8, ["norm_num_groups"] = 4, ["seed"] = 1,
     };
 
-    private static async Task<(Tensor Output, TestNodeContext Context, IDenoiser Denoiser)> UNetWith(IAttentionBackend? backend)
+    // Fresh UNet weights come from the process-wide generator (manual_seed, then module initialisers), which tests running
+    // in parallel also draw from; so a UNet compared with another takes that one's weights instead of trusting the seed.
+    private static async Task<(Tensor Output, TestNodeContext Context, IDenoiser Denoiser)> UNetWith(IAttentionBackend? backend, IDenoiser? weightsFrom = null)
     {
         var context = new TestNodeContext("net", (JsonObject)TinyUNet.DeepClone());
         if (backend is not null)
@@ -123,6 +125,12 @@ public sealed class AttentionNodeTests
         }
 
         var denoiser = (IDenoiser)(await new UNet2DDenoiserNode().ExecuteAsync(context)).Values["denoiser"];
+        if (weightsFrom is not null)
+        {
+            using var noGrad = no_grad();
+            ((ITrainableDenoiser)denoiser).Network.load_state_dict(((ITrainableDenoiser)weightsFrom).Network.state_dict());
+        }
+
         var x = randn([2, 1, 8, 8], generator: new Generator(5));
         var output = denoiser.Forward(x, tensor(new long[] { 10, 900 }));
         return (output, context, denoiser);
@@ -131,9 +139,9 @@ public sealed class AttentionNodeTests
     [Fact]
     public async Task A_unet_computes_its_attention_layers_with_the_linked_backend()
     {
-        var (dense, denseContext, _) = await UNetWith(null);
-        var (chunked, _, _) = await UNetWith(new ChunkedAttention(3, 5));
-        var (windowed, windowedContext, denoiser) = await UNetWith(new NeighborhoodAttention(1));
+        var (dense, denseContext, denseNet) = await UNetWith(null);
+        var (chunked, _, _) = await UNetWith(new ChunkedAttention(3, 5), denseNet);
+        var (windowed, windowedContext, denoiser) = await UNetWith(new NeighborhoodAttention(1), denseNet);
         using (denseContext)
         using (windowedContext)
         {
@@ -151,8 +159,8 @@ public sealed class AttentionNodeTests
     public async Task Layers_the_backend_declines_fall_back_to_dense_with_one_log_line_per_layer()
     {
         var declining = new MaxHeadDimBackend(4);
-        var (dense, denseContext, _) = await UNetWith(null);
-        var (output, context, denoiser) = await UNetWith(declining);
+        var (dense, denseContext, denseNet) = await UNetWith(null);
+        var (output, context, denoiser) = await UNetWith(declining, denseNet);
         using (denseContext)
         using (context)
         {
